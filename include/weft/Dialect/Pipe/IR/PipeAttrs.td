@@ -1,0 +1,171 @@
+//===- PipeAttrs.td - pipe attributes and types ------------*- tablegen -*-===//
+#ifndef WEFT_DIALECT_PIPE_IR_PIPEATTRS_TD
+#define WEFT_DIALECT_PIPE_IR_PIPEATTRS_TD
+
+include "weft/Dialect/Pipe/IR/PipeDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/BuiltinTypeInterfaces.td"
+
+class Pipe_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<Pipe_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+def Pipe_PartitionRole : I32EnumAttr<"PartitionRole",
+    "what a partition (warp group) does", [
+      I32EnumAttrCase<"load", 0>,        // issues async copies (TMA, cp.async)
+      I32EnumAttrCase<"mma", 1>,         // issues tensor-core / matrix ops
+      I32EnumAttrCase<"compute", 2>,     // CUDA-core math (softmax, dequant)
+      I32EnumAttrCase<"correction", 3>,  // rescales accumulators (FA4)
+      I32EnumAttrCase<"epilogue", 4>,    // writes results back
+      I32EnumAttrCase<"consumer", 5>]> { // mma + compute in one group (FA3)
+  let cppNamespace = "::mlir::weft::pipe";
+}
+
+def Pipe_FunctionalUnitAttr : Pipe_Attr<"FunctionalUnit", "unit"> {
+  let summary = "a functional unit of a machine model";
+  let description = [{
+    A kind of hardware unit that ops occupy (tensor core, TMA engine, SFU,
+    ALU, load/store pipe, SME outer-product unit, ...) and how many of them
+    one block / core can use at once.
+
+    ```mlir
+    #pipe.unit<"sfu", count = 1>
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"unit name">:$name,
+                        "unsigned":$count);
+  let assemblyFormat = "`<` $name `,` `count` `=` $count `>`";
+  let genVerifyDecl = 1;
+}
+
+def Pipe_MachineAttr : Pipe_Attr<"Machine", "machine"> {
+  let summary = "the machine model a schedule is solved for";
+  let description = [{
+    Functional units and capacities of one thread block (GPU) or core (CPU).
+    Presets exist for sm_80, sm_90a, sm_100a, gfx942 and an Arm SME2 core;
+    tests may declare their own.
+
+    * `smem_bytes`: shared memory / LDS available to a block.
+    * `tmem_columns`: tensor memory columns (Blackwell), 0 elsewhere.
+    * `register_file`: 32-bit registers per SM / CU / core.
+    * `max_registers`: registers one thread may hold.
+    * `max_warps`: warps (waves) one block may run.
+    * `warp_group_size`: warps that issue a tensor-core op together.
+    * `register_budgets`: the per-thread register limits a partition may be
+      given (`setmaxnreg` on Hopper, e.g. `[24, 240]`); empty when the budget
+      is fixed for the whole block (then the key is left out).
+    * `handoff_cycles`: cost of passing a value between partitions.
+
+    ```mlir
+    #pipe.machine<"sm_90a", units = [<"tma", count = 1>, <"tc", count = 1>,
+        <"alu", count = 4>, <"sfu", count = 1>], smem_bytes = 232448, tmem_columns = 0,
+        register_file = 65536, max_registers = 255, max_warps = 32,
+        warp_group_size = 4, register_budgets = [24, 240], handoff_cycles = 4>
+    ```
+  }];
+  let parameters = (ins
+    StringRefParameter<"target name">:$name,
+    ArrayRefParameter<"FunctionalUnitAttr", "functional units">:$units,
+    "uint64_t":$smem_bytes,
+    "uint64_t":$tmem_columns,
+    "uint64_t":$register_file,
+    "unsigned":$max_registers,
+    "unsigned":$max_warps,
+    "unsigned":$warp_group_size,
+    OptionalArrayRefParameter<"unsigned", "per-partition register limits">:$register_budgets,
+    "unsigned":$handoff_cycles);
+  let assemblyFormat = [{
+    `<` $name `,` `units` `=` `[` $units `]` `,` `smem_bytes` `=` $smem_bytes `,`
+    `tmem_columns` `=` $tmem_columns `,` `register_file` `=` $register_file `,`
+    `max_registers` `=` $max_registers `,` `max_warps` `=` $max_warps `,`
+    `warp_group_size` `=` $warp_group_size `,`
+    (`register_budgets` `=` `[` $register_budgets^ `]` `,`)?
+    `handoff_cycles` `=` $handoff_cycles `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The unit called `unitName`, or null.
+    FunctionalUnitAttr lookupUnit(::llvm::StringRef unitName) const;
+  }];
+}
+
+def Pipe_ScheduleAttr : Pipe_Attr<"Schedule", "schedule"> {
+  let summary = "the software-pipelined, warp-specialized schedule of a loop";
+  let description = [{
+    Attached to the `scf.for` whose body was scheduled. `ii` is the initiation
+    interval (cycles between iteration starts), `lower_bound` the proven lower
+    bound MII = max(ResMII, RecMII); `proven_optimal` says the solver showed
+    every II below `ii` infeasible (UNSAT), which is the optimality
+    certificate. `stages` is the number of pipeline stages, `length` the
+    schedule length of one iteration, `cycle_scale` the number of machine
+    cycles one normalized solver cycle stands for, and `partitions` the
+    number of warp groups. Per-op decisions are `#pipe.placement` attributes
+    on the ops of the loop body.
+
+    ```mlir
+    #pipe.schedule<ii = 8, lower_bound = 8, proven_optimal = true, stages = 2,
+                   length = 14, cycle_scale = 64, partitions = 3>
+    ```
+  }];
+  let parameters = (ins "int64_t":$ii, "int64_t":$lower_bound,
+                        "bool":$proven_optimal, "int64_t":$stages,
+                        "int64_t":$length, "int64_t":$cycle_scale,
+                        "int64_t":$partitions);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+def Pipe_PlacementAttr : Pipe_Attr<"Placement", "placement"> {
+  let summary = "where the schedule put one op";
+  let description = [{
+    `cycle` is the issue time within one iteration's schedule, `stage` =
+    cycle / II, and `partition` the index of the warp group that issues it.
+
+    ```mlir
+    #pipe.placement<stage = 1, cycle = 9, partition = 2>
+    ```
+  }];
+  let parameters = (ins "int64_t":$stage, "int64_t":$cycle,
+                        "int64_t":$partition);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+class Pipe_Type<string name, string typeMnemonic, list<Trait> traits = []>
+    : TypeDef<Pipe_Dialect, name, traits> {
+  let mnemonic = typeMnemonic;
+}
+
+def Pipe_MemorySpace : I32EnumAttr<"MemorySpace",
+    "where a channel's slots live", [
+      I32EnumAttrCase<"shared", 0>,     // shared memory / LDS
+      I32EnumAttrCase<"tensor", 1>,     // Blackwell tensor memory
+      I32EnumAttrCase<"registers", 2>]> {
+  let cppNamespace = "::mlir::weft::pipe";
+}
+
+def Pipe_ChannelType : Pipe_Type<"Channel", "channel"> {
+  let summary = "a bounded FIFO of tiles between partitions";
+  let description = [{
+    `depth` slots, each holding one `payload` value. A producer `put`s into
+    the next empty slot (waiting while all are full), a consumer `get`s the
+    oldest full slot and `release`s it when done, which lets the producer
+    reuse it. On NVIDIA each slot has a full and an empty mbarrier whose
+    phase flips on wrap-around.
+
+    ```mlir
+    !pipe.channel<tensor<128x64xf16>, depth = 2, shared>
+    ```
+  }];
+  let parameters = (ins "::mlir::Type":$payload, "unsigned":$depth,
+                        "MemorySpace":$space);
+  let assemblyFormat = "`<` $payload `,` `depth` `=` $depth `,` $space `>`";
+  let genVerifyDecl = 1;
+}
+
+#endif // WEFT_DIALECT_PIPE_IR_PIPEATTRS_TD

@@ -1,0 +1,144 @@
+//===- PipeDialect.cpp - The pipe scheduled-program dialect ----------------===//
+#include "weft/Dialect/Pipe/IR/PipeDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpImplementation.h"
+#include "weft/Dialect/Pipe/IR/PipeAttrs.h"
+#include "weft/Dialect/Pipe/IR/PipeOps.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::weft::pipe;
+
+#include "weft/Dialect/Pipe/IR/PipeDialect.cpp.inc"
+#include "weft/Dialect/Pipe/IR/PipeEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "weft/Dialect/Pipe/IR/PipeAttrs.cpp.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "weft/Dialect/Pipe/IR/PipeTypes.cpp.inc"
+
+namespace {
+/// Machine models are long; printing them once at the top of a module, as
+/// `#<name>` aliases, keeps the ops that use them readable.
+struct PipeOpAsmInterface : public OpAsmDialectInterface {
+  using OpAsmDialectInterface::OpAsmDialectInterface;
+  AliasResult getAlias(Attribute attr, raw_ostream &os) const override {
+    if (auto machine = dyn_cast<MachineAttr>(attr)) {
+      os << machine.getName();
+      return AliasResult::FinalAlias;
+    }
+    return AliasResult::NoAlias;
+  }
+};
+} // namespace
+
+void PipeDialect::initialize() {
+  addInterfaces<PipeOpAsmInterface>();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "weft/Dialect/Pipe/IR/PipeAttrs.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "weft/Dialect/Pipe/IR/PipeTypes.cpp.inc"
+      >();
+  addOperations<
+#define GET_OP_LIST
+#include "weft/Dialect/Pipe/IR/PipeOps.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+FunctionalUnitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                           StringRef name, unsigned count) {
+  if (name.empty())
+    return emitError() << "functional unit needs a name";
+  if (count == 0)
+    return emitError() << "functional unit '" << name
+                       << "' must have a count of at least 1";
+  return success();
+}
+
+LogicalResult MachineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  StringRef name,
+                                  ArrayRef<FunctionalUnitAttr> units,
+                                  uint64_t, uint64_t, uint64_t registerFile,
+                                  unsigned maxRegisters, unsigned maxWarps,
+                                  unsigned warpGroupSize,
+                                  ArrayRef<unsigned> registerBudgets,
+                                  unsigned) {
+  if (name.empty())
+    return emitError() << "machine needs a name";
+  if (units.empty())
+    return emitError() << "machine '" << name << "' has no functional units";
+  llvm::StringSet<> seen;
+  for (FunctionalUnitAttr unit : units)
+    if (!seen.insert(unit.getName()).second)
+      return emitError() << "machine '" << name << "' lists unit '"
+                         << unit.getName() << "' twice";
+  if (maxWarps == 0 || warpGroupSize == 0 || warpGroupSize > maxWarps)
+    return emitError() << "machine '" << name
+                       << "' needs 0 < warp_group_size <= max_warps";
+  if (maxRegisters == 0 || registerFile == 0)
+    return emitError() << "machine '" << name
+                       << "' needs a non-empty register file";
+  for (unsigned budget : registerBudgets)
+    if (budget == 0 || budget > maxRegisters)
+      return emitError() << "register budget " << budget
+                         << " is outside (0, max_registers = " << maxRegisters
+                         << "]";
+  return success();
+}
+
+FunctionalUnitAttr MachineAttr::lookupUnit(StringRef unitName) const {
+  for (FunctionalUnitAttr unit : getUnits())
+    if (unit.getName() == unitName)
+      return unit;
+  return {};
+}
+
+LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   int64_t ii, int64_t lowerBound,
+                                   bool provenOptimal, int64_t stages,
+                                   int64_t length, int64_t cycleScale,
+                                   int64_t partitions) {
+  if (ii <= 0)
+    return emitError() << "ii must be positive, got " << ii;
+  if (lowerBound <= 0 || lowerBound > ii)
+    return emitError() << "lower_bound must be in [1, ii], got " << lowerBound;
+  if (stages <= 0 || length <= 0 || cycleScale <= 0 || partitions <= 0)
+    return emitError()
+           << "stages, length, cycle_scale and partitions must be positive";
+  if (stages != (length + ii - 1) / ii)
+    return emitError() << "stages (" << stages << ") must be ceil(length / ii) = "
+                       << (length + ii - 1) / ii;
+  (void)provenOptimal;
+  return success();
+}
+
+LogicalResult
+PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                      int64_t stage, int64_t cycle, int64_t partition) {
+  if (stage < 0 || cycle < 0 || partition < 0)
+    return emitError() << "stage, cycle and partition must be non-negative";
+  if (stage > cycle)
+    return emitError() << "stage " << stage << " cannot start after cycle "
+                       << cycle;
+  return success();
+}
+
+LogicalResult ChannelType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  Type payload, unsigned depth, MemorySpace) {
+  if (depth == 0)
+    return emitError() << "channel depth must be at least 1";
+  if (!payload)
+    return emitError() << "channel needs a payload type";
+  return success();
+}

@@ -1,0 +1,40 @@
+# -*- Python -*-
+# lit configuration of the Weft test suite.
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "WEFT"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".py"]
+config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py",
+                   "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.weft_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%weft_src_root", config.weft_src_root))
+config.substitutions.append(("%python", config.python_executable))
+
+llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+
+tool_dirs = [config.weft_tools_dir, config.llvm_tools_dir]
+tools = ["weft-opt", "weft-translate", "mlir-opt", "mlir-translate", "llc",
+         "llvm-objdump", "llvm-readelf", "llvm-mc"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+llvm_config.with_environment("PATH", config.weft_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# Features for what this machine can run.
+cuda_bin = "/usr/local/cuda/bin"
+if os.path.exists(os.path.join(cuda_bin, "ptxas")):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", os.path.join(cuda_bin, "ptxas")))
+if os.path.exists("/dev/nvidia0") or os.environ.get("WEFT_CUDA_GPU"):
+    config.available_features.add("cuda-gpu")
+if shutil.which("qemu-aarch64"):
+    config.available_features.add("qemu-aarch64")
