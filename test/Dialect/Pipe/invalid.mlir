@@ -180,3 +180,28 @@ func.func @fixed_budget() {
   }
   return
 }
+
+// -----
+
+// expected-error @+1 {{functional unit 'tc' must have a rate of at least 1}}
+#bad = #pipe.unit<"tc", count = 1, rate = 0>
+
+// -----
+
+// expected-error @+1 {{op kind 'mma' needs issue >= 1 and work_scale >= 1}}
+#bad = #pipe.kind<"mma", unit = "tc", measure = flops, issue = 0>
+
+// -----
+
+// expected-error @+1 {{op kind needs a name and a unit}}
+#bad = #pipe.kind<"mma", unit = "", measure = flops>
+
+// -----
+
+// expected-error @+1 {{op kind 'mma' runs on unknown unit 'tensor'}}
+#bad = #pipe.machine<"m", units = [<"tc", count = 1>], kinds = [<"mma", unit = "tensor", measure = flops>], smem_bytes = 0, tmem_columns = 0, register_file = 65536, max_registers = 255, max_warps = 32, warp_group_size = 4, handoff_cycles = 0>
+
+// -----
+
+// expected-error @+1 {{machine 'm' binds op kind 'mma' twice}}
+#bad = #pipe.machine<"m", units = [<"tc", count = 1>], kinds = [<"mma", unit = "tc", measure = flops>, <"mma", unit = "tc", measure = flops>], smem_bytes = 0, tmem_columns = 0, register_file = 65536, max_registers = 255, max_warps = 32, warp_group_size = 4, handoff_cycles = 0>

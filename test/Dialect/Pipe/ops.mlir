@@ -68,3 +68,19 @@ func.func @no_machine() {
 func.func @tmem_channel(%c: !pipe.channel<tensor<128x128xf32>, depth = 2, tensor>) {
   return
 }
+
+// Units with rates and latencies, and op kinds bound to them: what the
+// schedule solver reads to cost ops.
+// CHECK: #[[T:tiny]] = #pipe.machine<"tiny", units = [<"tc", count = 1, rate = 4096, latency = 64>, <"tma", count = 1, rate = 64>], kinds = [<"mma", unit = "tc", measure = flops, issue = 8, completion = async>, <"tma_load", unit = "tma", measure = bytes, issue = 2, extra_latency = 600, completion = variable>, <"alu", unit = "tc", measure = elements, work_scale = 8>]
+#tiny = #pipe.machine<"tiny", units = [<"tc", count = 1, rate = 4096, latency = 64>,
+    <"tma", count = 1, rate = 64, latency = 0>],
+    kinds = [<"mma", unit = "tc", measure = flops, issue = 8, completion = async>,
+             <"tma_load", unit = "tma", measure = bytes, issue = 2, extra_latency = 600, completion = variable>,
+             <"alu", unit = "tc", measure = elements, work_scale = 8, completion = sync>],
+    smem_bytes = 1024, tmem_columns = 0, register_file = 65536, max_registers = 255,
+    max_warps = 32, warp_group_size = 4, handoff_cycles = 0>
+// CHECK-LABEL: func.func @with_kinds
+// CHECK-SAME: machine = #[[T]]
+func.func @with_kinds() attributes {machine = #tiny} {
+  return
+}

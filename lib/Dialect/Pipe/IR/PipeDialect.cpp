@@ -57,18 +57,35 @@ void PipeDialect::initialize() {
 
 LogicalResult
 FunctionalUnitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                           StringRef name, unsigned count) {
+                           StringRef name, unsigned count, uint64_t rate,
+                           uint64_t) {
   if (name.empty())
     return emitError() << "functional unit needs a name";
   if (count == 0)
     return emitError() << "functional unit '" << name
                        << "' must have a count of at least 1";
+  if (rate == 0)
+    return emitError() << "functional unit '" << name
+                       << "' must have a rate of at least 1";
+  return success();
+}
+
+LogicalResult OpKindAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 StringRef name, StringRef unit, WorkMeasure,
+                                 uint64_t issue, uint64_t, uint64_t workScale,
+                                 Completion) {
+  if (name.empty() || unit.empty())
+    return emitError() << "op kind needs a name and a unit";
+  if (issue == 0 || workScale == 0)
+    return emitError() << "op kind '" << name
+                       << "' needs issue >= 1 and work_scale >= 1";
   return success();
 }
 
 LogicalResult MachineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   StringRef name,
                                   ArrayRef<FunctionalUnitAttr> units,
+                                  ArrayRef<OpKindAttr> kinds,
                                   uint64_t, uint64_t, uint64_t registerFile,
                                   unsigned maxRegisters, unsigned maxWarps,
                                   unsigned warpGroupSize,
@@ -83,6 +100,15 @@ LogicalResult MachineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     if (!seen.insert(unit.getName()).second)
       return emitError() << "machine '" << name << "' lists unit '"
                          << unit.getName() << "' twice";
+  llvm::StringSet<> kindNames;
+  for (OpKindAttr kind : kinds) {
+    if (!seen.contains(kind.getUnit()))
+      return emitError() << "op kind '" << kind.getName()
+                         << "' runs on unknown unit '" << kind.getUnit() << "'";
+    if (!kindNames.insert(kind.getName()).second)
+      return emitError() << "machine '" << name << "' binds op kind '"
+                         << kind.getName() << "' twice";
+  }
   if (maxWarps == 0 || warpGroupSize == 0 || warpGroupSize > maxWarps)
     return emitError() << "machine '" << name
                        << "' needs 0 < warp_group_size <= max_warps";
@@ -101,6 +127,13 @@ FunctionalUnitAttr MachineAttr::lookupUnit(StringRef unitName) const {
   for (FunctionalUnitAttr unit : getUnits())
     if (unit.getName() == unitName)
       return unit;
+  return {};
+}
+
+OpKindAttr MachineAttr::lookupKind(StringRef kindName) const {
+  for (OpKindAttr kind : getKinds())
+    if (kind.getName() == kindName)
+      return kind;
   return {};
 }
 

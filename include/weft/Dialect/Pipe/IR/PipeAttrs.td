@@ -26,23 +26,79 @@ def Pipe_FunctionalUnitAttr : Pipe_Attr<"FunctionalUnit", "unit"> {
   let summary = "a functional unit of a machine model";
   let description = [{
     A kind of hardware unit that ops occupy (tensor core, TMA engine, SFU,
-    ALU, load/store pipe, SME outer-product unit, ...) and how many of them
-    one block / core can use at once.
+    ALU, load/store pipe, SME outer-product unit, ...), how many of them one
+    block / core can use at once (`count`), how much work one of them does
+    per cycle (`rate`, in the unit of the op kinds bound to it: FLOPs, bytes
+    or elements) and its pipeline latency beyond occupancy (`latency`).
 
     ```mlir
-    #pipe.unit<"sfu", count = 1>
+    #pipe.unit<"sfu", count = 1, rate = 16, latency = 16>
     ```
   }];
   let parameters = (ins StringRefParameter<"unit name">:$name,
-                        "unsigned":$count);
-  let assemblyFormat = "`<` $name `,` `count` `=` $count `>`";
+                        "unsigned":$count,
+                        DefaultValuedParameter<"uint64_t", "1">:$rate,
+                        DefaultValuedParameter<"uint64_t", "0">:$latency);
+  let assemblyFormat = [{
+    `<` $name `,` `count` `=` $count (`,` `rate` `=` $rate^)?
+    (`,` `latency` `=` $latency^)? `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+def Pipe_WorkMeasure : I32EnumAttr<"WorkMeasure",
+    "how an op kind's work is counted", [
+      I32EnumAttrCase<"flops", 0>, I32EnumAttrCase<"bytes", 1>,
+      I32EnumAttrCase<"elements", 2>]> {
+  let cppNamespace = "::mlir::weft::pipe";
+}
+
+def Pipe_Completion : I32EnumAttr<"Completion",
+    "how the issuing partition learns that an op is done", [
+      I32EnumAttrCase<"sync", 0>,       // the issuing threads execute it
+      I32EnumAttrCase<"async", 1>,      // issued, then waited on by the issuer
+      I32EnumAttrCase<"variable", 2>]> { // async, completion time unknown
+  let cppNamespace = "::mlir::weft::pipe";
+}
+
+def Pipe_OpKindAttr : Pipe_Attr<"OpKind", "kind"> {
+  let summary = "how ops of one kind use a machine";
+  let description = [{
+    Binds an op kind of the schedule (`mma`, `tma_load`, `cp_async`, `exp`,
+    `alu`, `reduce`, `convert`, ...) to the unit that executes it. An op's
+    occupancy is its work (counted as `measure`) times `work_scale` divided
+    by the unit's rate; its latency adds the unit's latency and
+    `extra_latency`. `completion = async` ops keep their issuing partition
+    busy for `issue` cycles only (wgmma, TMA, tcgen05); `completion =
+    variable` ops are asynchronous and complete at a time not known
+    statically, so they are issued from a producer partition.
+
+    ```mlir
+    #pipe.kind<"tma_load", unit = "tma", measure = bytes, issue = 2,
+               extra_latency = 600, completion = variable>
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"kind name">:$name,
+                        StringRefParameter<"unit name">:$unit,
+                        "WorkMeasure":$measure,
+                        DefaultValuedParameter<"uint64_t", "1">:$issue,
+                        DefaultValuedParameter<"uint64_t", "0">:$extra_latency,
+                        DefaultValuedParameter<"uint64_t", "1">:$work_scale,
+                        DefaultValuedParameter<"Completion", "Completion::sync">:$completion);
+  let assemblyFormat = [{
+    `<` $name `,` `unit` `=` $unit `,` `measure` `=` $measure
+    (`,` `issue` `=` $issue^)? (`,` `extra_latency` `=` $extra_latency^)?
+    (`,` `work_scale` `=` $work_scale^)?
+    (`,` `completion` `=` $completion^)? `>`
+  }];
   let genVerifyDecl = 1;
 }
 
 def Pipe_MachineAttr : Pipe_Attr<"Machine", "machine"> {
   let summary = "the machine model a schedule is solved for";
   let description = [{
-    Functional units and capacities of one thread block (GPU) or core (CPU).
+    Functional units, the op kinds bound to them, and capacities of one
+    thread block (GPU) or core (CPU).
     Presets exist for sm_80, sm_90a, sm_100a, gfx942 and an Arm SME2 core;
     tests may declare their own.
 
@@ -67,6 +123,7 @@ def Pipe_MachineAttr : Pipe_Attr<"Machine", "machine"> {
   let parameters = (ins
     StringRefParameter<"target name">:$name,
     ArrayRefParameter<"FunctionalUnitAttr", "functional units">:$units,
+    OptionalArrayRefParameter<"OpKindAttr", "op kinds and their units">:$kinds,
     "uint64_t":$smem_bytes,
     "uint64_t":$tmem_columns,
     "uint64_t":$register_file,
@@ -76,7 +133,8 @@ def Pipe_MachineAttr : Pipe_Attr<"Machine", "machine"> {
     OptionalArrayRefParameter<"unsigned", "per-partition register limits">:$register_budgets,
     "unsigned":$handoff_cycles);
   let assemblyFormat = [{
-    `<` $name `,` `units` `=` `[` $units `]` `,` `smem_bytes` `=` $smem_bytes `,`
+    `<` $name `,` `units` `=` `[` $units `]` `,`
+    (`kinds` `=` `[` $kinds^ `]` `,`)? `smem_bytes` `=` $smem_bytes `,`
     `tmem_columns` `=` $tmem_columns `,` `register_file` `=` $register_file `,`
     `max_registers` `=` $max_registers `,` `max_warps` `=` $max_warps `,`
     `warp_group_size` `=` $warp_group_size `,`
@@ -87,6 +145,8 @@ def Pipe_MachineAttr : Pipe_Attr<"Machine", "machine"> {
   let extraClassDeclaration = [{
     /// The unit called `unitName`, or null.
     FunctionalUnitAttr lookupUnit(::llvm::StringRef unitName) const;
+    /// The binding of op kind `kindName`, or null.
+    OpKindAttr lookupKind(::llvm::StringRef kindName) const;
   }];
 }
 
