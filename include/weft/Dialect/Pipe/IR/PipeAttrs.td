@@ -39,10 +39,7 @@ def Pipe_FunctionalUnitAttr : Pipe_Attr<"FunctionalUnit", "unit"> {
                         "unsigned":$count,
                         DefaultValuedParameter<"uint64_t", "1">:$rate,
                         DefaultValuedParameter<"uint64_t", "0">:$latency);
-  let assemblyFormat = [{
-    `<` $name `,` `count` `=` $count (`,` `rate` `=` $rate^)?
-    (`,` `latency` `=` $latency^)? `>`
-  }];
+  let assemblyFormat = "`<` $name `,` struct($count, $rate, $latency) `>`";
   let genVerifyDecl = 1;
 }
 
@@ -86,10 +83,8 @@ def Pipe_OpKindAttr : Pipe_Attr<"OpKind", "kind"> {
                         DefaultValuedParameter<"uint64_t", "1">:$work_scale,
                         DefaultValuedParameter<"Completion", "Completion::sync">:$completion);
   let assemblyFormat = [{
-    `<` $name `,` `unit` `=` $unit `,` `measure` `=` $measure
-    (`,` `issue` `=` $issue^)? (`,` `extra_latency` `=` $extra_latency^)?
-    (`,` `work_scale` `=` $work_scale^)?
-    (`,` `completion` `=` $completion^)? `>`
+    `<` $name `,` struct($unit, $measure, $issue, $extra_latency, $work_scale,
+                         $completion) `>`
   }];
   let genVerifyDecl = 1;
 }
