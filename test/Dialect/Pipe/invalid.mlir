@@ -38,22 +38,22 @@
 // -----
 
 // expected-error @+1 {{ii must be positive, got 0}}
-#bad = #pipe.schedule<ii = 0, lower_bound = 1, proven_optimal = false, stages = 1, length = 1, cycle_scale = 1, partitions = 1>
+#bad = #pipe.schedule<ii = 0, lower_bound = 1, proven_optimal = false, stages = 1, length = 1, ii_cycles = 4, partitions = 1>
 
 // -----
 
 // expected-error @+1 {{lower_bound must be in [1, ii], got 5}}
-#bad = #pipe.schedule<ii = 4, lower_bound = 5, proven_optimal = false, stages = 1, length = 4, cycle_scale = 1, partitions = 1>
+#bad = #pipe.schedule<ii = 4, lower_bound = 5, proven_optimal = false, stages = 1, length = 4, ii_cycles = 4, partitions = 1>
 
 // -----
 
-// expected-error @+1 {{stages, length, cycle_scale and partitions must be positive}}
-#bad = #pipe.schedule<ii = 4, lower_bound = 4, proven_optimal = false, stages = 1, length = 4, cycle_scale = 0, partitions = 1>
+// expected-error @+1 {{stages, length, ii_cycles and partitions must be positive}}
+#bad = #pipe.schedule<ii = 4, lower_bound = 4, proven_optimal = false, stages = 1, length = 4, ii_cycles = 0, partitions = 1>
 
 // -----
 
 // expected-error @+1 {{stages (1) must be ceil(length / ii) = 3}}
-#bad = #pipe.schedule<ii = 4, lower_bound = 4, proven_optimal = true, stages = 1, length = 9, cycle_scale = 1, partitions = 1>
+#bad = #pipe.schedule<ii = 4, lower_bound = 4, proven_optimal = true, stages = 1, length = 9, ii_cycles = 4, partitions = 1>
 
 // -----
 
@@ -205,3 +205,8 @@ func.func @fixed_budget() {
 
 // expected-error @+1 {{machine 'm' binds op kind 'mma' twice}}
 #bad = #pipe.machine<"m", units = [<"tc", count = 1>], kinds = [<"mma", unit = "tc", measure = flops>, <"mma", unit = "tc", measure = flops>], smem_bytes = 0, tmem_columns = 0, register_file = 65536, max_registers = 255, max_warps = 32, warp_group_size = 4, handoff_cycles = 0>
+
+// -----
+
+// expected-error @+1 {{an op's result needs at least one buffer}}
+#bad = #pipe.placement<stage = 0, cycle = 1, partition = 0, buffers = 0>

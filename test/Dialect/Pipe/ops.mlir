@@ -31,7 +31,7 @@ func.func @fa3_shape(%k: memref<?x128xf16>, %v: memref<?x128xf16>, %n: index) {
         pipe.put %kt, %kc : !pipe.channel<tensor<128x128xf16>, depth = 2, shared>
         %vt = tile.load %v[%j, %c0] : memref<?x128xf16> -> tensor<128x128xf16>
         pipe.put %vt, %vc : !pipe.channel<tensor<128x128xf16>, depth = 2, shared>
-      } {pipe.schedule = #pipe.schedule<ii = 8, lower_bound = 8, proven_optimal = true, stages = 2, length = 14, cycle_scale = 64, partitions = 3>}
+      } {pipe.schedule = #pipe.schedule<ii = 8, lower_bound = 8, proven_optimal = true, stages = 2, length = 14, ii_cycles = 512, partitions = 3>}
     }
     // CHECK: pipe.partition consumer warps = 4 registers = 240 {
     pipe.partition consumer warps = 4 registers = 240 {

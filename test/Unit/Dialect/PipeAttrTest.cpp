@@ -40,7 +40,7 @@ TEST(PipeScheduleAttr, RejectsStagesInconsistentWithLength) {
   });
   Attribute bad = parseAttribute(
       "#pipe.schedule<ii = 4, lower_bound = 4, proven_optimal = true, "
-      "stages = 1, length = 9, cycle_scale = 1, partitions = 1>",
+      "stages = 1, length = 9, ii_cycles = 4, partitions = 1>",
       &context);
   EXPECT_FALSE(bad);
   EXPECT_NE(message.find("ceil(length / ii) = 3"), std::string::npos);

@@ -140,15 +140,15 @@ OpKindAttr MachineAttr::lookupKind(StringRef kindName) const {
 LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                    int64_t ii, int64_t lowerBound,
                                    bool provenOptimal, int64_t stages,
-                                   int64_t length, int64_t cycleScale,
+                                   int64_t length, int64_t iiCycles,
                                    int64_t partitions) {
   if (ii <= 0)
     return emitError() << "ii must be positive, got " << ii;
   if (lowerBound <= 0 || lowerBound > ii)
     return emitError() << "lower_bound must be in [1, ii], got " << lowerBound;
-  if (stages <= 0 || length <= 0 || cycleScale <= 0 || partitions <= 0)
+  if (stages <= 0 || length <= 0 || iiCycles <= 0 || partitions <= 0)
     return emitError()
-           << "stages, length, cycle_scale and partitions must be positive";
+           << "stages, length, ii_cycles and partitions must be positive";
   if (stages != (length + ii - 1) / ii)
     return emitError() << "stages (" << stages << ") must be ceil(length / ii) = "
                        << (length + ii - 1) / ii;
@@ -158,9 +158,12 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult
 PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                      int64_t stage, int64_t cycle, int64_t partition) {
+                      int64_t stage, int64_t cycle, int64_t partition,
+                      int64_t buffers) {
   if (stage < 0 || cycle < 0 || partition < 0)
     return emitError() << "stage, cycle and partition must be non-negative";
+  if (buffers < 1)
+    return emitError() << "an op's result needs at least one buffer";
   if (stage > cycle)
     return emitError() << "stage " << stage << " cannot start after cycle "
                        << cycle;

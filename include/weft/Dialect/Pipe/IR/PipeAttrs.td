@@ -149,23 +149,24 @@ def Pipe_ScheduleAttr : Pipe_Attr<"Schedule", "schedule"> {
   let summary = "the software-pipelined, warp-specialized schedule of a loop";
   let description = [{
     Attached to the `scf.for` whose body was scheduled. `ii` is the initiation
-    interval (cycles between iteration starts), `lower_bound` the proven lower
-    bound MII = max(ResMII, RecMII); `proven_optimal` says the solver showed
-    every II below `ii` infeasible (UNSAT), which is the optimality
+    interval (time between iteration starts) and `lower_bound` the proven
+    lower bound MII = max(ResMII, RecMII), both in the solver's normalized
+    time unit; `ii_cycles` is the II in machine cycles. `proven_optimal` says
+    the solver showed every II below `ii` infeasible (UNSAT): the optimality
     certificate. `stages` is the number of pipeline stages, `length` the
-    schedule length of one iteration, `cycle_scale` the number of machine
-    cycles one normalized solver cycle stands for, and `partitions` the
+    schedule length of one iteration (normalized), and `partitions` the
     number of warp groups. Per-op decisions are `#pipe.placement` attributes
-    on the ops of the loop body.
+    on the ops of the loop body, per-partition ones `#pipe.group` attributes
+    in the loop's `pipe.groups`.
 
     ```mlir
     #pipe.schedule<ii = 8, lower_bound = 8, proven_optimal = true, stages = 2,
-                   length = 14, cycle_scale = 64, partitions = 3>
+                   length = 14, ii_cycles = 512, partitions = 3>
     ```
   }];
   let parameters = (ins "int64_t":$ii, "int64_t":$lower_bound,
                         "bool":$proven_optimal, "int64_t":$stages,
-                        "int64_t":$length, "int64_t":$cycle_scale,
+                        "int64_t":$length, "int64_t":$ii_cycles,
                         "int64_t":$partitions);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
@@ -174,17 +175,35 @@ def Pipe_ScheduleAttr : Pipe_Attr<"Schedule", "schedule"> {
 def Pipe_PlacementAttr : Pipe_Attr<"Placement", "placement"> {
   let summary = "where the schedule put one op";
   let description = [{
-    `cycle` is the issue time within one iteration's schedule, `stage` =
-    cycle / II, and `partition` the index of the warp group that issues it.
+    `cycle` is the issue time within one iteration's schedule (normalized
+    units), `stage` = cycle / II, `partition` the index of the warp group
+    that issues it, and `buffers` the number of live copies of its result
+    (the pipeline depth of the buffer it writes).
 
     ```mlir
-    #pipe.placement<stage = 1, cycle = 9, partition = 2>
+    #pipe.placement<stage = 1, cycle = 9, partition = 2, buffers = 2>
     ```
   }];
   let parameters = (ins "int64_t":$stage, "int64_t":$cycle,
-                        "int64_t":$partition);
+                        "int64_t":$partition,
+                        DefaultValuedParameter<"int64_t", "1">:$buffers);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
+}
+
+def Pipe_GroupAttr : Pipe_Attr<"Group", "group"> {
+  let summary = "one warp group of a schedule";
+  let description = [{
+    The role the schedule gave a warp group, the per-thread register budget
+    it runs under and the registers its live values need.
+
+    ```mlir
+    #pipe.group<role = load, registers = 24, needed = 0>
+    ```
+  }];
+  let parameters = (ins "PartitionRole":$role, "int64_t":$registers,
+                        "int64_t":$needed);
+  let assemblyFormat = "`<` struct(params) `>`";
 }
 
 //===----------------------------------------------------------------------===//
