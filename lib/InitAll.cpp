@@ -32,6 +32,7 @@
 #include "weft/Dialect/Tile/IR/TileOps.h"
 #include "weft/Dialect/Weft/IR/WeftOps.h"
 #include "weft/Dialect/Weft/Transforms/Passes.h"
+#include "weft/Schedule/Passes.h"
 
 void mlir::weft::registerAllDialects(DialectRegistry &registry) {
   registry.insert<weft::WeftDialect, tile::TileDialect, pipe::PipeDialect>();
@@ -51,4 +52,5 @@ void mlir::weft::registerAllDialects(DialectRegistry &registry) {
 void mlir::weft::registerAllPasses() {
   mlir::registerAllPasses();
   weft::registerWeftPasses();
+  weft::registerSchedulePasses();
 }

@@ -1,0 +1,61 @@
+//===- MachineModels.h - Machine-model presets per target ------*- C++ -*-===//
+//
+// Named machine models for the schedule solver ("sm_80", "sm_90a", "sm_100a",
+// "gfx942", "arm-sme2") and a cost estimator that turns an op kind plus an
+// amount of work into a reservation table and latency, so that a pass can
+// classify tile ops into schedule Ops without knowing the target.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef WEFT_TARGET_MACHINEMODELS_H
+#define WEFT_TARGET_MACHINEMODELS_H
+
+#include "weft/Schedule/Problem.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace weft {
+namespace target {
+
+/// Names accepted by getMachineModel, in a stable order.
+const std::vector<std::string> &knownMachineNames();
+
+/// The preset called `name`, or std::nullopt.
+std::optional<schedule::MachineModel> getMachineModel(const std::string &name);
+
+// Per-vendor presets (defined under lib/Target/<Vendor>/).
+schedule::MachineModel makeSm80();
+schedule::MachineModel makeSm90a();
+schedule::MachineModel makeSm100a();
+schedule::MachineModel makeGfx942();
+schedule::MachineModel makeArmSme2();
+
+/// Estimated cost of one op of `kind` doing `work` units (FLOPs, bytes or
+/// elements, as the machine's KindBinding for `kind` says).
+struct OpCost {
+  std::vector<schedule::Reservation> reservations;
+  int64_t occupancy = 1; ///< cycles on its unit
+  int64_t latency = 1;
+  int64_t issueCycles = 1;
+  bool variableLatency = false;
+};
+
+/// Fails (returns std::nullopt and sets *error) when the machine has no
+/// binding for `kind` or the work is negative.
+std::optional<OpCost> estimateCost(const schedule::MachineModel &machine,
+                                   const std::string &kind, double work,
+                                   std::string *error = nullptr);
+
+/// An Op named `name` of `kind` with its cost filled in from estimateCost;
+/// footprints are left for the caller.
+std::optional<schedule::Op> makeOp(const schedule::MachineModel &machine,
+                                   const std::string &name,
+                                   const std::string &kind, double work,
+                                   std::string *error = nullptr);
+
+} // namespace target
+} // namespace weft
+
+#endif // WEFT_TARGET_MACHINEMODELS_H

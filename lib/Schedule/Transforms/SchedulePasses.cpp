@@ -1,0 +1,178 @@
+//===- SchedulePasses.cpp - weft-attach-machine and weft-schedule ---------===//
+#include "mlir/IR/Builders.h"
+#include "weft/Dialect/Pipe/IR/PipeOps.h"
+#include "weft/Dialect/Tile/IR/TileOps.h"
+#include "weft/Schedule/LoopProblem.h"
+#include "weft/Schedule/MachineModelAttr.h"
+#include "weft/Schedule/Passes.h"
+#include "weft/Schedule/ScheduleCache.h"
+#include "weft/Schedule/Solver.h"
+#include "weft/Target/MachineModels.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace mlir::weft {
+#define GEN_PASS_DEF_WEFTATTACHMACHINE
+#define GEN_PASS_DEF_WEFTSCHEDULE
+#include "weft/Schedule/Passes.h.inc"
+} // namespace mlir::weft
+
+using namespace mlir;
+using namespace mlir::weft;
+namespace sched = ::weft::schedule;
+
+static std::string knownMachines() {
+  return llvm::join(::weft::target::knownMachineNames(), ", ");
+}
+
+namespace {
+struct AttachMachinePass
+    : public mlir::weft::impl::WeftAttachMachineBase<AttachMachinePass> {
+  using WeftAttachMachineBase::WeftAttachMachineBase;
+  void runOnOperation() override {
+    std::optional<sched::MachineModel> model =
+        ::weft::target::getMachineModel(target);
+    if (!model) {
+      getOperation().emitError("unknown machine '")
+          << target << "'; known machines: " << knownMachines();
+      return signalPassFailure();
+    }
+    getOperation()->setAttr(kMachineAttrName,
+                            toMachineAttr(&getContext(), *model));
+  }
+};
+} // namespace
+
+/// The partition role a scheduled warp group plays, from what it issues.
+static pipe::PartitionRole roleOf(const sched::Problem &problem,
+                                  const sched::WarpGroup &group) {
+  bool loads = false, mma = false, math = false, stores = false, other = false;
+  for (unsigned v : group.ops) {
+    const std::string &kind = problem.ops[v].kind;
+    if (kind == "tma_load" || kind == "cp_async" || kind == "load")
+      loads = true;
+    else if (kind == "mma")
+      mma = true;
+    else if (kind == "exp" || kind == "reduce" || kind == "exp_poly")
+      math = true;
+    else if (kind == "tma_store" || kind == "store")
+      stores = true;
+    else
+      other = true;
+  }
+  if (loads && !mma && !math && !stores && !other)
+    return pipe::PartitionRole::load;
+  if (mma && !loads && !math && !stores && !other)
+    return pipe::PartitionRole::mma;
+  if (mma)
+    return pipe::PartitionRole::consumer;
+  if (math)
+    return pipe::PartitionRole::compute;
+  if (stores)
+    return pipe::PartitionRole::epilogue;
+  return pipe::PartitionRole::correction;
+}
+
+/// Writes `solution` onto the loop and its ops.
+static void annotate(scf::ForOp loop, const LoopProblem &built,
+                     const sched::Solution &solution) {
+  MLIRContext *context = loop.getContext();
+  int64_t partitions = std::max<size_t>(1, solution.warpGroups.size());
+  loop->setAttr(pipe::kScheduleAttrName,
+                pipe::ScheduleAttr::get(
+                    context, solution.ii, solution.lowerBound,
+                    solution.provenOptimal, solution.stageCount,
+                    solution.scheduleLength,
+                    std::max<int64_t>(1, solution.iiCycles()), partitions));
+  SmallVector<Attribute> groups;
+  for (const sched::WarpGroup &group : solution.warpGroups)
+    groups.push_back(pipe::GroupAttr::get(context, roleOf(built.problem, group),
+                                          group.registerBudget,
+                                          group.registersNeeded));
+  loop->setAttr("pipe.groups", ArrayAttr::get(context, groups));
+  for (auto [i, op] : llvm::enumerate(built.ops)) {
+    unsigned group =
+        i < solution.warpGroupOf.size() ? solution.warpGroupOf[i] : 0;
+    op->setAttr(pipe::kPlacementAttrName,
+                pipe::PlacementAttr::get(context, solution.stage[i],
+                                         solution.issueCycle[i], group,
+                                         std::max<int64_t>(
+                                             1, solution.bufferDepth[i])));
+  }
+}
+
+namespace {
+struct SchedulePass : public mlir::weft::impl::WeftScheduleBase<SchedulePass> {
+  using WeftScheduleBase::WeftScheduleBase;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    sched::MachineModel machine;
+    if (pipe::MachineAttr attr = lookupMachine(func)) {
+      machine = toMachineModel(attr);
+    } else if (std::optional<sched::MachineModel> preset =
+                   ::weft::target::getMachineModel(target)) {
+      machine = *preset;
+    } else {
+      func.emitError("unknown machine '")
+          << target << "'; known machines: " << knownMachines();
+      return signalPassFailure();
+    }
+
+    // Innermost loops over tiles are the pipelining candidates.
+    SmallVector<scf::ForOp> loops;
+    func.walk([&](scf::ForOp loop) {
+      bool innermost = true;
+      loop.getBody()->walk([&](scf::ForOp) { innermost = false; });
+      bool hasTiles = false;
+      loop.getBody()->walk([&](Operation *op) {
+        if (isa<tile::TileDialect>(op->getDialect()))
+          hasTiles = true;
+      });
+      if (innermost && hasTiles)
+        loops.push_back(loop);
+    });
+    for (scf::ForOp loop : loops)
+      if (failed(scheduleLoop(loop, machine)))
+        return signalPassFailure();
+  }
+
+  LogicalResult scheduleLoop(scf::ForOp loop,
+                             const sched::MachineModel &machine) {
+    FailureOr<LoopProblem> built = buildLoopProblem(loop, machine);
+    if (failed(built))
+      return failure();
+    sched::SolverOptions options;
+    options.timeoutMs = timeoutMs;
+    options.enableWarpSpecialization = warpSpecialize;
+    options.normalizeTo = normalizeTo;
+
+    // The key covers what changes the answer: problem, machine, settings.
+    uint64_t key = sched::hashProblem(built->problem) ^
+                   (uint64_t(warpSpecialize) << 1 | uint64_t(heuristic)) ^
+                   (uint64_t(normalizeTo) * 0x9E3779B97F4A7C15ull);
+    if (!cacheDir.empty())
+      if (std::optional<sched::Solution> cached =
+              loadCachedSolution(cacheDir, key, built->problem)) {
+        annotate(loop, *built, *cached);
+        loop.emitRemark("schedule taken from the cache");
+        return success();
+      }
+
+    sched::SolveResult result =
+        heuristic ? sched::solveHeuristic(built->problem, options)
+                  : sched::solveSchedule(built->problem, options);
+    if (!result.ok())
+      return loop.emitError("cannot schedule loop on machine '")
+             << machine.name << "': " << result.status.message;
+    const sched::Solution &solution = result.solution;
+    annotate(loop, *built, solution);
+    if (!heuristic && !solution.provenOptimal)
+      loop.emitRemark("schedule is not proven optimal: ")
+          << (solution.remark.empty() ? "solver gave up" : solution.remark);
+    if (!cacheDir.empty() && (heuristic || solution.provenOptimal))
+      if (llvm::Error error = storeCachedSolution(cacheDir, key, solution))
+        loop.emitWarning(llvm::toString(std::move(error)));
+    return success();
+  }
+};
+} // namespace

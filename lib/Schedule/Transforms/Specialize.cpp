@@ -1,0 +1,321 @@
+//===- Specialize.cpp - weft-specialize ------------------------------------===//
+//
+// Splits a scheduled loop into one loop per warp group, connected by
+// channels. Each partition keeps the ops the schedule placed on it (with
+// their placements, so the stage structure survives), rematerializes the free
+// ops it needs (index math, constants), and exchanges values with the other
+// partitions through pipe.put / pipe.get / pipe.release.
+//
+//===----------------------------------------------------------------------===//
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "weft/Dialect/Pipe/IR/PipeOps.h"
+#include "weft/Schedule/MachineModelAttr.h"
+#include "weft/Schedule/Passes.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::weft {
+#define GEN_PASS_DEF_WEFTSPECIALIZE
+#include "weft/Schedule/Passes.h.inc"
+} // namespace mlir::weft
+
+using namespace mlir;
+using namespace mlir::weft;
+
+namespace {
+/// What crosses from the partition computing a value to one using it.
+struct Crossing {
+  Value value;
+  unsigned producer;
+  unsigned consumer;
+  Value channel;
+};
+
+class LoopSpecializer {
+public:
+  LoopSpecializer(scf::ForOp loop, pipe::ScheduleAttr schedule,
+                  ArrayAttr groups)
+      : loop(loop), schedule(schedule), groups(groups) {}
+
+  LogicalResult run();
+
+private:
+  /// The partition an op of the body runs in, or nothing for free ops.
+  std::optional<unsigned> partitionOf(Operation *op) const {
+    if (auto placement =
+            op->getAttrOfType<pipe::PlacementAttr>(pipe::kPlacementAttrName))
+      return static_cast<unsigned>(placement.getPartition());
+    return std::nullopt;
+  }
+  int64_t buffersOf(Operation *op) const {
+    if (auto placement =
+            op->getAttrOfType<pipe::PlacementAttr>(pipe::kPlacementAttrName))
+      return placement.getBuffers();
+    return 1;
+  }
+  /// The partition that computes `value` in the body (the owner of a
+  /// loop-carried value is the one computing its next iteration).
+  std::optional<unsigned> ownerOf(Value value) const;
+
+  Value channelFor(OpBuilder &builder, Value value, unsigned producer,
+                   unsigned consumer, int64_t depth);
+
+  mutable scf::ForOp loop;
+  pipe::ScheduleAttr schedule;
+  ArrayAttr groups;
+  SmallVector<Crossing> crossings;
+};
+} // namespace
+
+std::optional<unsigned> LoopSpecializer::ownerOf(Value value) const {
+  if (auto arg = dyn_cast<BlockArgument>(value)) {
+    if (arg.getOwner() != loop.getBody() || arg.getArgNumber() == 0)
+      return std::nullopt;
+    Value next =
+        loop.getBody()->getTerminator()->getOperand(arg.getArgNumber() - 1);
+    if (next == value)
+      return std::nullopt;
+    return ownerOf(next);
+  }
+  Operation *def = value.getDefiningOp();
+  if (!def || def->getBlock() != loop.getBody())
+    return std::nullopt;
+  return partitionOf(def);
+}
+
+Value LoopSpecializer::channelFor(OpBuilder &builder, Value value,
+                                  unsigned producer, unsigned consumer,
+                                  int64_t depth) {
+  for (const Crossing &c : crossings)
+    if (c.value == value && c.consumer == consumer)
+      return c.channel;
+  auto type = pipe::ChannelType::get(
+      value.getContext(), value.getType(), static_cast<unsigned>(std::max<int64_t>(1, depth)),
+      pipe::MemorySpace::shared);
+  Value channel =
+      pipe::CreateChannelOp::create(builder, value.getLoc(), type).getResult();
+  crossings.push_back({value, producer, consumer, channel});
+  return channel;
+}
+
+LogicalResult LoopSpecializer::run() {
+  Block *body = loop.getBody();
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+  unsigned numGroups = std::max<unsigned>(1, groups.size());
+
+  // Every op with an effect must have a home; free ops are copied where
+  // needed.
+  for (Operation &op : body->without_terminator()) {
+    std::optional<unsigned> p = partitionOf(&op);
+    if (p && *p >= numGroups)
+      return op.emitError("placed on partition ")
+             << *p << " but the schedule has " << numGroups;
+    if (!p && !isMemoryEffectFree(&op))
+      return op.emitError("has side effects but no pipe.placement; run "
+                          "weft-schedule first");
+    if (!p && op.getNumRegions() != 0)
+      return op.emitError("nested regions in a scheduled loop are not "
+                          "supported by weft-specialize");
+  }
+
+  OpBuilder builder(loop);
+  Location loc = loop.getLoc();
+
+  // Channels are created before the partitions, in the parent region.
+  // Body values used across partitions:
+  for (Operation &op : body->without_terminator()) {
+    std::optional<unsigned> p = partitionOf(&op);
+    if (!p)
+      continue;
+    for (Value result : op.getResults())
+      for (Operation *user : result.getUsers()) {
+        std::optional<unsigned> q = partitionOf(user);
+        if (user->getBlock() == body && q && *q != *p)
+          channelFor(builder, result, *p, *q, buffersOf(&op));
+      }
+  }
+  // Loop-carried values read by a partition other than their owner.
+  for (BlockArgument arg : loop.getRegionIterArgs()) {
+    std::optional<unsigned> owner = ownerOf(arg);
+    if (!owner)
+      continue;
+    for (Operation *user : arg.getUsers()) {
+      std::optional<unsigned> q = partitionOf(user);
+      if (q && *q != *owner)
+        channelFor(builder, arg, *owner, *q, 2);
+    }
+  }
+  // Loop results leave through their owner.
+  SmallVector<Value> resultChannels(loop.getNumResults());
+  for (auto [i, result] : llvm::enumerate(loop.getResults())) {
+    if (result.use_empty())
+      continue;
+    std::optional<unsigned> owner = ownerOf(loop.getRegionIterArgs()[i]);
+    auto type = pipe::ChannelType::get(loop.getContext(), result.getType(), 1,
+                                       pipe::MemorySpace::shared);
+    resultChannels[i] =
+        pipe::CreateChannelOp::create(builder, loc, type).getResult();
+    (void)owner;
+  }
+
+  pipe::MachineAttr machine = lookupMachine(loop);
+  auto ws = pipe::WarpSpecializeOp::create(builder, loc, machine);
+  Block *wsBody = new Block();
+  ws.getBody().push_back(wsBody);
+
+  for (unsigned p = 0; p < numGroups; ++p) {
+    auto group = p < groups.size() ? dyn_cast<pipe::GroupAttr>(groups[p])
+                                   : pipe::GroupAttr();
+    pipe::PartitionRole role =
+        group ? group.getRole() : pipe::PartitionRole::consumer;
+    IntegerAttr registers;
+    if (group && machine && !machine.getRegisterBudgets().empty())
+      registers = builder.getI32IntegerAttr(group.getRegisters());
+    unsigned warps = machine ? machine.getWarpGroupSize() : 4;
+    OpBuilder wsBuilder = OpBuilder::atBlockEnd(wsBody);
+    auto partition = pipe::PartitionOp::create(
+        wsBuilder, loc, pipe::PartitionRoleAttr::get(loop.getContext(), role), wsBuilder.getI32IntegerAttr(warps), registers);
+    Block *pBody = new Block();
+    partition.getBody().push_back(pBody);
+    OpBuilder pb = OpBuilder::atBlockEnd(pBody);
+
+    // Iter_args this partition owns; the values other partitions read from
+    // it start with the init value, put before the loop.
+    SmallVector<unsigned> owned;
+    for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs())) {
+      std::optional<unsigned> owner = ownerOf(arg);
+      if (owner ? *owner == p : p == 0)
+        owned.push_back(i);
+    }
+    for (unsigned i : owned)
+      for (const Crossing &c : crossings)
+        if (c.value == loop.getRegionIterArgs()[i] && c.producer == p)
+          pipe::PutOp::create(pb, loc, loop.getInitArgs()[i], c.channel);
+
+    SmallVector<Value> inits;
+    for (unsigned i : owned)
+      inits.push_back(loop.getInitArgs()[i]);
+    auto clone = scf::ForOp::create(pb, loc, loop.getLowerBound(),
+                                    loop.getUpperBound(), loop.getStep(),
+                                    inits);
+    if (!clone.getBody()->empty())
+      clone.getBody()->getTerminator()->erase();
+    IRMapping mapping;
+    mapping.map(loop.getInductionVar(), clone.getInductionVar());
+    for (auto [k, i] : llvm::enumerate(owned))
+      mapping.map(loop.getRegionIterArgs()[i], clone.getRegionIterArgs()[k]);
+
+    OpBuilder lb = OpBuilder::atBlockEnd(clone.getBody());
+    // Received values: get before the first use, release after the last.
+    llvm::MapVector<Value, Operation *> lastUse;
+    for (Operation &op : body->without_terminator()) {
+      std::optional<unsigned> q = partitionOf(&op);
+      if (q && *q != p)
+        continue;
+      for (Value operand : op.getOperands())
+        for (const Crossing &c : crossings)
+          if (c.value == operand && c.consumer == p)
+            lastUse[operand] = &op;
+    }
+    llvm::SmallPtrSet<Operation *, 16> needed;
+    // Free ops are copied into the partitions that use them (directly or
+    // through other free ops).
+    std::function<void(Operation *)> need = [&](Operation *op) {
+      for (Value operand : op->getOperands())
+        if (Operation *def = operand.getDefiningOp())
+          if (def->getBlock() == body && !partitionOf(def) &&
+              needed.insert(def).second)
+            need(def);
+    };
+    for (Operation &op : body->without_terminator())
+      if (partitionOf(&op) == std::optional<unsigned>(p))
+        need(&op);
+    for (unsigned i : owned)
+      if (Operation *def = yield.getOperand(i).getDefiningOp())
+        if (def->getBlock() == body && !partitionOf(def) &&
+            needed.insert(def).second)
+          need(def);
+
+    for (Operation &op : body->without_terminator()) {
+      std::optional<unsigned> q = partitionOf(&op);
+      if (q ? *q != p : !needed.contains(&op))
+        continue;
+      for (Value operand : op.getOperands()) {
+        if (mapping.contains(operand))
+          continue;
+        for (const Crossing &c : crossings)
+          if (c.value == operand && c.consumer == p)
+            mapping.map(operand, pipe::GetOp::create(lb, op.getLoc(),
+                                                     operand.getType(),
+                                                     c.channel)
+                                     .getResult());
+      }
+      Operation *copy = lb.clone(op, mapping);
+      for (const Crossing &c : crossings)
+        if (c.producer == p)
+          for (auto [orig, now] :
+               llvm::zip(op.getResults(), copy->getResults()))
+            if (c.value == orig)
+              pipe::PutOp::create(lb, op.getLoc(), now, c.channel);
+      for (auto [value, last] : lastUse)
+        if (last == &op)
+          for (const Crossing &c : crossings)
+            if (c.value == value && c.consumer == p)
+              pipe::ReleaseOp::create(lb, op.getLoc(), c.channel);
+    }
+    SmallVector<Value> yielded;
+    for (unsigned i : owned) {
+      Value next = mapping.lookupOrDefault(yield.getOperand(i));
+      yielded.push_back(next);
+      for (const Crossing &c : crossings)
+        if (c.value == loop.getRegionIterArgs()[i] && c.producer == p)
+          pipe::PutOp::create(lb, loc, next, c.channel);
+    }
+    scf::YieldOp::create(lb, loc, yielded);
+    clone->setAttrs(loop->getAttrs());
+
+    for (auto [k, i] : llvm::enumerate(owned))
+      if (resultChannels[i])
+        pipe::PutOp::create(pb, loc, clone.getResult(k), resultChannels[i]);
+  }
+
+  builder.setInsertionPointAfter(ws);
+  for (auto [i, channel] : llvm::enumerate(resultChannels)) {
+    if (!channel)
+      continue;
+    Value result =
+        pipe::GetOp::create(builder, loc, loop.getResult(i).getType(), channel)
+            .getResult();
+    pipe::ReleaseOp::create(builder, loc, channel);
+    loop.getResult(i).replaceAllUsesWith(result);
+  }
+  loop.erase();
+  return success();
+}
+
+namespace {
+struct SpecializePass
+    : public mlir::weft::impl::WeftSpecializeBase<SpecializePass> {
+  void runOnOperation() override {
+    SmallVector<scf::ForOp> loops;
+    getOperation().walk([&](scf::ForOp loop) {
+      if (loop->hasAttr(pipe::kScheduleAttrName))
+        loops.push_back(loop);
+    });
+    for (scf::ForOp loop : loops) {
+      auto schedule =
+          loop->getAttrOfType<pipe::ScheduleAttr>(pipe::kScheduleAttrName);
+      auto groups = loop->getAttrOfType<ArrayAttr>("pipe.groups");
+      if (!schedule || !groups) {
+        loop.emitError("needs a #pipe.schedule and pipe.groups; run "
+                       "weft-schedule first");
+        return signalPassFailure();
+      }
+      if (failed(LoopSpecializer(loop, schedule, groups).run()))
+        return signalPassFailure();
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,48 @@
+//===- MachineModels.cpp - Arm machine-model presets ---------------------===//
+//
+// One core with SME2 at a 512-bit streaming vector length. Sources:
+//  [SME]  Arm Architecture Reference Manual Supplement, SME / SME2: ZA is
+//         SVL x SVL bits (4 KiB at SVL 512); BFMOPA accumulates a 16x16 fp32
+//         tile from 2-way bf16 products = 1024 FLOP per instruction; 32
+//         Z registers.
+// Throughputs (one outer product per cycle, one streaming-SVE vector op
+// per cycle, 64 B/cycle of L1 loads) are estimates for a high-end core.
+// A core runs one thread, so there is no warp specialization: one
+// partition, no hand-off.
+//
+//===----------------------------------------------------------------------===//
+
+#include "weft/Target/MachineModels.h"
+
+using namespace weft;
+using namespace weft::schedule;
+
+MachineModel target::makeArmSme2() {
+  MachineModel m;
+  m.name = "arm-sme2";
+  m.clockGHz = 3.0;     // estimate
+  m.processorCount = 1; // one core
+  m.units.push_back({"za", 1, 1024.0, 4});     // BFMOPA [SME], estimate rate
+  m.units.push_back({"sve", 1, 16.0, 4});      // 16 fp32 lanes at SVL 512
+  m.units.push_back({"load", 1, 64.0, 0});     // estimate
+  m.kinds.push_back({"mma", "za", WorkMeasure::Flops, false, false, 1, 0});
+  m.kinds.push_back({"load", "load", WorkMeasure::Bytes, false, false, 1, 12});
+  // No exp instruction in streaming mode: a degree-5 polynomial plus range
+  // reduction is ~10 vector ops per element (estimate).
+  m.kinds.push_back(
+      {"exp", "sve", WorkMeasure::Elements, false, false, 1, 0, 10.0});
+  m.kinds.push_back({"alu", "sve", WorkMeasure::Elements, false, false, 1, 0});
+  m.kinds.push_back(
+      {"reduce", "sve", WorkMeasure::Elements, false, false, 1, 8});
+  m.smemBytes = 64 * 1024; // L1D used as the tile buffer (estimate)
+  m.tmemColumns = 0;
+  m.registerFileSize = 32; // Z registers [SME]
+  m.maxRegsPerThread = 32;
+  m.maxWarpsPerBlock = 1;
+  m.threadsPerWarp = 1;
+  m.warpGroupSize = 1;
+  m.registerBudgets = {};
+  m.registerAllocationGranule = 1;
+  m.handoffCost = 0;
+  return m;
+}
