@@ -18,6 +18,9 @@ config.test_exec_root = os.path.join(config.weft_obj_root, "test")
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%weft_src_root", config.weft_src_root))
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(
+    ("%schedule-facts", config.python_executable + " " +
+     os.path.join(config.weft_src_root, "utils", "schedule-facts.py")))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()

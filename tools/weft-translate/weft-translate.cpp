@@ -7,9 +7,11 @@
 //===----------------------------------------------------------------------===//
 #include "mlir/InitAllTranslations.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+#include "weft/Schedule/ScheduleExport.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllTranslations();
+  mlir::weft::registerScheduleExport();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "Weft translation driver\n"));
 }

@@ -1,7 +1,7 @@
 //===- ScheduleCache.cpp - solutions cached on disk -----------------------===//
 #include "weft/Schedule/ScheduleCache.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FormatVariadic.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -141,7 +141,9 @@ std::optional<sched::Solution> mlir::weft::solutionFromJSON(llvm::StringRef text
 
 static std::string entryPath(llvm::StringRef directory, uint64_t key) {
   llvm::SmallString<256> path(directory);
-  llvm::sys::path::append(path, llvm::formatv("{0:x16}.json", key).str());
+  llvm::sys::path::append(
+      path, (llvm::Twine(llvm::utohexstr(key, /*LowerCase=*/true, 16)) + ".json")
+                .str());
   return std::string(path);
 }
 

@@ -1,0 +1,247 @@
+//===- ScheduleExport.cpp - schedules as JSON and timelines ---------------===//
+#include "weft/Schedule/ScheduleExport.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "weft/Dialect/Tile/IR/TileOps.h"
+#include "weft/Dialect/Pipe/IR/PipeOps.h"
+#include "weft/Schedule/LoopProblem.h"
+#include "weft/Schedule/MachineModelAttr.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/JSON.h"
+
+using namespace mlir;
+using namespace mlir::weft;
+namespace sched = ::weft::schedule;
+namespace json = llvm::json;
+
+static std::string locationString(Location loc) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (auto name = dyn_cast<NameLoc>(loc))
+    os << name.getName().getValue();
+  else if (auto file = dyn_cast<FileLineColLoc>(loc))
+    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+       << file.getColumn();
+  else
+    loc.print(os);
+  return text;
+}
+
+namespace {
+/// One op of a scheduled loop, in machine cycles.
+struct PlacedOp {
+  std::string name, kind, unit, location;
+  int64_t cycle, stage, partition, buffers;
+  int64_t startCycles, occupancyCycles, latencyCycles;
+};
+struct ScheduledLoop {
+  std::string function, location;
+  pipe::ScheduleAttr schedule;
+  SmallVector<pipe::GroupAttr> groups;
+  std::vector<PlacedOp> ops;
+};
+} // namespace
+
+static FailureOr<ScheduledLoop> collect(scf::ForOp loop) {
+  ScheduledLoop result;
+  result.schedule =
+      loop->getAttrOfType<pipe::ScheduleAttr>(pipe::kScheduleAttrName);
+  if (auto func = loop->getParentOfType<func::FuncOp>())
+    result.function = func.getSymName().str();
+  result.location = locationString(loop.getLoc());
+  if (auto groups = loop->getAttrOfType<ArrayAttr>("pipe.groups"))
+    for (Attribute g : groups)
+      if (auto group = dyn_cast<pipe::GroupAttr>(g))
+        result.groups.push_back(group);
+  pipe::MachineAttr machine = lookupMachine(loop);
+  if (!machine)
+    return loop.emitError("scheduled loop has no pipe.machine to export "
+                          "costs from; schedule it after weft-attach-machine");
+  sched::MachineModel model = toMachineModel(machine);
+  FailureOr<LoopProblem> built = buildLoopProblem(loop, model);
+  if (failed(built))
+    return failure();
+  // Normalized time -> machine cycles, as the solver scaled it.
+  double scale = double(result.schedule.getIiCycles()) /
+                 double(result.schedule.getIi());
+  for (auto [i, op] : llvm::enumerate(built->ops)) {
+    auto placement =
+        op->getAttrOfType<pipe::PlacementAttr>(pipe::kPlacementAttrName);
+    if (!placement)
+      return op->emitError("op of a scheduled loop has no pipe.placement; "
+                           "was the loop changed after weft-schedule?");
+    const sched::Op &node = built->problem.ops[i];
+    PlacedOp placed;
+    placed.name = op->getName().getStringRef().str();
+    placed.kind = node.kind;
+    placed.unit = node.reservations.empty()
+                      ? std::string()
+                      : model.units[node.reservations.front().unitIndex].name;
+    placed.location = locationString(op->getLoc());
+    placed.cycle = placement.getCycle();
+    placed.stage = placement.getStage();
+    placed.partition = placement.getPartition();
+    placed.buffers = placement.getBuffers();
+    placed.startCycles = static_cast<int64_t>(placed.cycle * scale);
+    placed.occupancyCycles = std::max<int64_t>(1, node.occupancyEnd());
+    placed.latencyCycles = node.latency;
+    result.ops.push_back(std::move(placed));
+  }
+  return result;
+}
+
+static json::Value toJSON(const ScheduledLoop &loop) {
+  json::Array partitions;
+  for (auto [i, group] : llvm::enumerate(loop.groups))
+    partitions.push_back(json::Object{
+        {"index", static_cast<int64_t>(i)},
+        {"role", pipe::stringifyPartitionRole(group.getRole()).str()},
+        {"registers", group.getRegisters()},
+        {"registers_needed", group.getNeeded()}});
+  json::Array ops;
+  for (const PlacedOp &op : loop.ops)
+    ops.push_back(json::Object{{"op", op.name},
+                               {"kind", op.kind},
+                               {"unit", op.unit},
+                               {"cycle", op.cycle},
+                               {"stage", op.stage},
+                               {"partition", op.partition},
+                               {"buffers", op.buffers},
+                               {"start_cycles", op.startCycles},
+                               {"occupancy_cycles", op.occupancyCycles},
+                               {"latency_cycles", op.latencyCycles},
+                               {"location", op.location}});
+  pipe::ScheduleAttr s = loop.schedule;
+  return json::Object{{"function", loop.function},
+                      {"location", loop.location},
+                      {"ii", s.getIi()},
+                      {"lower_bound", s.getLowerBound()},
+                      {"proven_optimal", s.getProvenOptimal()},
+                      {"ii_cycles", s.getIiCycles()},
+                      {"stages", s.getStages()},
+                      {"length", s.getLength()},
+                      {"partitions", std::move(partitions)},
+                      {"ops", std::move(ops)}};
+}
+
+/// Chrome trace events: one process per loop, one thread per (partition,
+/// unit), `iterations` iterations started II apart; times in cycles (the
+/// viewer's microseconds).
+static void appendTrace(const ScheduledLoop &loop, int64_t pid,
+                        unsigned iterations, json::Array &events) {
+  events.push_back(json::Object{
+      {"name", "process_name"}, {"ph", "M"}, {"pid", pid},
+      {"args", json::Object{{"name", loop.function + " @ " + loop.location +
+                                         " (II " +
+                                         std::to_string(
+                                             loop.schedule.getIiCycles()) +
+                                         " cycles)"}}}});
+  std::map<std::pair<int64_t, std::string>, int64_t> lanes;
+  for (const PlacedOp &op : loop.ops)
+    lanes.emplace(std::make_pair(op.partition, op.unit), 0);
+  int64_t tid = 0;
+  for (auto &[key, id] : lanes) {
+    id = tid++;
+    std::string role =
+        key.first < static_cast<int64_t>(loop.groups.size())
+            ? pipe::stringifyPartitionRole(loop.groups[key.first].getRole())
+                  .str()
+            : "partition";
+    events.push_back(json::Object{
+        {"name", "thread_name"}, {"ph", "M"}, {"pid", pid}, {"tid", id},
+        {"args", json::Object{{"name", "p" + std::to_string(key.first) + " " +
+                                           role + " / " + key.second}}}});
+    events.push_back(json::Object{{"name", "thread_sort_index"},
+                                  {"ph", "M"},
+                                  {"pid", pid},
+                                  {"tid", id},
+                                  {"args", json::Object{{"sort_index", id}}}});
+  }
+  for (unsigned it = 0; it < iterations; ++it)
+    for (const PlacedOp &op : loop.ops)
+      events.push_back(json::Object{
+          {"name", op.name + " (" + op.kind + ")"},
+          {"cat", "iteration " + std::to_string(it)},
+          {"ph", "X"},
+          {"pid", pid},
+          {"tid", lanes[{op.partition, op.unit}]},
+          {"ts", op.startCycles + int64_t(it) * loop.schedule.getIiCycles()},
+          {"dur", op.occupancyCycles},
+          {"args", json::Object{{"iteration", static_cast<int64_t>(it)},
+                                {"stage", op.stage},
+                                {"latency_cycles", op.latencyCycles},
+                                {"location", op.location}}}});
+}
+
+LogicalResult mlir::weft::exportSchedules(ModuleOp module,
+                                          ScheduleFormat format,
+                                          llvm::raw_ostream &os,
+                                          unsigned iterations) {
+  std::vector<ScheduledLoop> loops;
+  WalkResult walk = module.walk([&](scf::ForOp loop) {
+    if (!loop->hasAttr(pipe::kScheduleAttrName))
+      return WalkResult::advance();
+    FailureOr<ScheduledLoop> collected = collect(loop);
+    if (failed(collected))
+      return WalkResult::interrupt();
+    loops.push_back(std::move(*collected));
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  if (loops.empty())
+    return module.emitError("no scheduled loop to export; run weft-schedule "
+                            "first");
+  if (format == ScheduleFormat::JSON) {
+    json::Array array;
+    for (const ScheduledLoop &loop : loops)
+      array.push_back(toJSON(loop));
+    os << llvm::formatv("{0:2}",
+                        json::Value(json::Object{{"loops", std::move(array)}}))
+       << "\n";
+    return success();
+  }
+  json::Array events;
+  for (auto [i, loop] : llvm::enumerate(loops))
+    appendTrace(loop, static_cast<int64_t>(i), iterations, events);
+  os << llvm::formatv(
+            "{0:2}", json::Value(json::Object{
+                         {"traceEvents", std::move(events)},
+                         {"displayTimeUnit", "ns"},
+                         {"otherData",
+                          json::Object{{"time_unit", "machine cycles"}}}}))
+     << "\n";
+  return success();
+}
+
+void mlir::weft::registerScheduleExport() {
+  static llvm::cl::opt<ScheduleFormat> format(
+      "schedule-format", llvm::cl::desc("format of --export-schedule"),
+      llvm::cl::values(
+          clEnumValN(ScheduleFormat::JSON, "json", "JSON document"),
+          clEnumValN(ScheduleFormat::ChromeTrace, "trace",
+                     "Chrome trace / Perfetto timeline")),
+      llvm::cl::init(ScheduleFormat::JSON));
+  static llvm::cl::opt<unsigned> iterations(
+      "schedule-iterations",
+      llvm::cl::desc("overlapped iterations drawn by --schedule-format=trace"),
+      llvm::cl::init(3));
+  TranslateFromMLIRRegistration registration(
+      "export-schedule", "export the schedules of scheduled loops",
+      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
+        auto module = dyn_cast<ModuleOp>(op);
+        if (!module)
+          return op->emitError("expected a module");
+        return exportSchedules(module, format, os, iterations);
+      },
+      [](DialectRegistry &registry) {
+        // What weft-schedule's output is written in.
+        registry.insert<pipe::PipeDialect, tile::TileDialect, func::FuncDialect,
+                        scf::SCFDialect, arith::ArithDialect, math::MathDialect,
+                        tensor::TensorDialect, memref::MemRefDialect>();
+      });
+}
