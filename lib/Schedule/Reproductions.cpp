@@ -20,8 +20,8 @@ public:
   }
   unsigned op(const std::string &name, const std::string &kind, double work) {
     std::string why;
-    std::optional<Op> op = target::makeOp(problem.machine, name, kind, work,
-                                          &why);
+    std::optional<Op> op =
+        target::makeOp(problem.machine, name, kind, work, &why);
     if (!op) {
       if (error.empty())
         error = why;
@@ -60,10 +60,8 @@ int64_t perThread(const MachineModel &m, double elements, double bytesPerElem) {
 }
 } // namespace
 
-std::optional<Problem>
-repro::flashAttentionForward(const MachineModel &m,
-                             const FlashAttentionConfig &c,
-                             std::string *error) {
+std::optional<Problem> repro::flashAttentionForward(
+    const MachineModel &m, const FlashAttentionConfig &c, std::string *error) {
   if (c.qTileRows <= 0 || c.qTiles <= 0 || c.headDim <= 0 ||
       c.kvTileRows <= 0 || c.softwareExpFraction < 0 ||
       c.softwareExpFraction > 1) {
@@ -92,8 +90,8 @@ repro::flashAttentionForward(const MachineModel &m,
     unsigned exp = b.op("exp" + t, "exp", mufuElems);
     std::optional<unsigned> expPoly;
     if (c.softwareExpFraction > 0)
-      expPoly = b.op("exp_poly" + t, "exp_poly",
-                     sElems * c.softwareExpFraction);
+      expPoly =
+          b.op("exp_poly" + t, "exp_poly", sElems * c.softwareExpFraction);
     unsigned pv = b.op("o" + t + "_pv", "mma", gemmFlops);
 
     if (!tensorMemory) {
@@ -176,9 +174,9 @@ std::optional<Problem> repro::warpSpecializedGemm(const MachineModel &m,
     return std::nullopt;
   }
   const bool tensorMemory = m.tmemColumns > 0;
-  Builder b(m, std::string(c.cooperative ? "gemm_cooperative_"
-                                         : "gemm_pingpong_") +
-                   m.name);
+  Builder b(
+      m, std::string(c.cooperative ? "gemm_cooperative_" : "gemm_pingpong_") +
+             m.name);
   // Pingpong: one load stream per consumer tile. Cooperative: one tile, one
   // load stream, the consumers each take tileM / consumers rows.
   const int64_t tiles = c.cooperative ? 1 : c.consumers;
@@ -285,7 +283,7 @@ std::vector<Reproduction> repro::allReproductions() {
       {"cutlass_cooperative_sm90a",
        "II = tensor-core bound; two consumers split one tile",
        cutlassCooperativeSm90a()},
-      {"tmem_bound_gemm_sm100a",
-       "TMEM capacity forces II above MII", tmemBoundGemmSm100a()},
+      {"tmem_bound_gemm_sm100a", "TMEM capacity forces II above MII",
+       tmemBoundGemmSm100a()},
   };
 }

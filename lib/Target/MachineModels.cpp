@@ -28,9 +28,10 @@ std::optional<MachineModel> target::getMachineModel(const std::string &name) {
   return std::nullopt;
 }
 
-std::optional<target::OpCost>
-target::estimateCost(const MachineModel &machine, const std::string &kind,
-                     double work, std::string *error) {
+std::optional<target::OpCost> target::estimateCost(const MachineModel &machine,
+                                                   const std::string &kind,
+                                                   double work,
+                                                   std::string *error) {
   auto failWith = [&](const std::string &message) -> std::optional<OpCost> {
     if (error)
       *error = message;
@@ -50,7 +51,7 @@ target::estimateCost(const MachineModel &machine, const std::string &kind,
   OpCost cost;
   cost.occupancy = std::max<int64_t>(
       1, static_cast<int64_t>(std::ceil(work * binding->workMultiplier /
-                                     std::max(u.workPerCycle, 1e-9))));
+                                        std::max(u.workPerCycle, 1e-9))));
   cost.latency = cost.occupancy + u.pipelineLatency + binding->extraLatency;
   cost.issueCycles = binding->asynchronous
                          ? std::max<int64_t>(1, binding->asyncIssueCycles)

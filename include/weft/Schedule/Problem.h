@@ -2,8 +2,8 @@
 //
 // The data the schedule solver works on: a machine model (functional units and
 // capacities), the dependence graph of one loop iteration (ops with reservation
-// tables, edges with latency and iteration distance) and the solution (II, issue
-// cycles, stages, warp-group partition, buffer depths, register split).
+// tables, edges with latency and iteration distance) and the solution (II,
+// issue cycles, stages, warp-group partition, buffer depths, register split).
 //
 // This header is plain C++17 so that tools, passes, tests and benches can share
 // it without pulling MLIR or Z3 in.
@@ -193,7 +193,7 @@ struct WarpGroup {
   /// "producer:<kind>" for a group that issues only variable-latency ops of
   /// one kind (e.g. "producer:tma_load"), "consumer" otherwise.
   std::string role;
-  int64_t registerBudget = 0; ///< per-thread limit chosen for the group
+  int64_t registerBudget = 0;  ///< per-thread limit chosen for the group
   int64_t registersNeeded = 0; ///< live register cost of its ops
   std::vector<unsigned> ops;
 };

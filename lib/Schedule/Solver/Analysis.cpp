@@ -95,6 +95,7 @@ bool detail::capacityLowerBoundsHold(const Problem &problem, int64_t ii,
   int64_t smem = problem.fixedSmemBytes, tmem = problem.fixedTmemColumns;
   const std::vector<int64_t> budgets = legalBudgets(problem.machine);
   const int64_t maxBudget = budgets.empty() ? 0 : budgets.back();
+  int64_t singleGroupRegisters = 0;
   for (size_t v = 0; v < n; ++v) {
     const Op &op = problem.ops[v];
     if (op.smemBytes == 0 && op.tmemColumns == 0 && op.registersPerThread == 0)
@@ -105,7 +106,8 @@ bool detail::capacityLowerBoundsHold(const Problem &problem, int64_t ii,
     for (size_t round = 0; round < n; ++round) {
       bool changed = false;
       for (const Arc &a : arcs)
-        if (dist[a.src] != unreachable && dist[a.src] + a.weight > dist[a.dst]) {
+        if (dist[a.src] != unreachable &&
+            dist[a.src] + a.weight > dist[a.dst]) {
           dist[a.dst] = dist[a.src] + a.weight;
           changed = true;
         }
@@ -114,8 +116,7 @@ bool detail::capacityLowerBoundsHold(const Problem &problem, int64_t ii,
     }
     int64_t lifetime = 1;
     for (const Edge &e : problem.edges)
-      if (e.src == v && e.dst != v && !e.inPlace &&
-          dist[e.dst] != unreachable)
+      if (e.src == v && e.dst != v && !e.inPlace && dist[e.dst] != unreachable)
         lifetime = std::max(lifetime, dist[e.dst] + e.distance * ii +
                                           problem.ops[e.dst].occupancyEnd());
     const int64_t copies = std::max<int64_t>(1, ceilDiv(lifetime, ii));
@@ -123,7 +124,11 @@ bool detail::capacityLowerBoundsHold(const Problem &problem, int64_t ii,
     tmem += op.tmemColumns * copies;
     if (op.registersPerThread * copies > maxBudget)
       return false;
+    singleGroupRegisters += op.registersPerThread * copies;
   }
+  // Without warp specialization one group holds every register value.
+  if (!specialize && singleGroupRegisters > maxBudget)
+    return false;
   return smem <= problem.machine.smemBytes &&
          tmem <= problem.machine.tmemColumns;
 }
@@ -253,8 +258,8 @@ std::vector<int64_t> detail::bufferDepths(const Problem &problem, int64_t ii,
   for (const Edge &e : problem.edges) {
     if (e.inPlace || e.src == e.dst)
       continue;
-    int64_t release = issue[e.dst] + e.distance * ii +
-                      problem.ops[e.dst].occupancyEnd();
+    int64_t release =
+        issue[e.dst] + e.distance * ii + problem.ops[e.dst].occupancyEnd();
     int64_t lifetime = release - issue[e.src];
     depth[e.src] = std::max(depth[e.src], ceilDiv(lifetime, ii));
   }
@@ -311,8 +316,8 @@ bool detail::assignRegisterBudgets(const MachineModel &machine,
   if (machine.registerBudgets.empty()) {
     // One allocation for every thread of the block.
     int64_t maxNeed = *std::max_element(needs.begin(), needs.end());
-    int64_t share = machine.registerFileSize /
-                    (threads * static_cast<int64_t>(groups));
+    int64_t share =
+        machine.registerFileSize / (threads * static_cast<int64_t>(groups));
     int64_t budget = largestBelow(share);
     if (budget < 0 || budget < maxNeed)
       return false;
@@ -425,7 +430,8 @@ void detail::finishSolution(const Problem &problem, Solution &solution) {
   solution.smemBytesUsed = problem.fixedSmemBytes;
   solution.tmemColumnsUsed = problem.fixedTmemColumns;
   for (size_t v = 0; v < n; ++v) {
-    solution.smemBytesUsed += problem.ops[v].smemBytes * solution.bufferDepth[v];
+    solution.smemBytesUsed +=
+        problem.ops[v].smemBytes * solution.bufferDepth[v];
     solution.tmemColumnsUsed +=
         problem.ops[v].tmemColumns * solution.bufferDepth[v];
   }
@@ -513,18 +519,18 @@ bool weft::schedule::isValidJointSchedule(const Problem &problem,
     return false;
 
   // Each warp group issues one op at a time; an op waiting on another
-  // group's value holds its group for its whole execution.
+  // group's value also holds its group while it blocks on the hand-off.
   unsigned groupCount = 0;
   for (unsigned g : group)
     groupCount = std::max(groupCount, g + 1);
   std::vector<std::vector<int>> busy(groupCount, std::vector<int>(ii, 0));
   for (size_t v = 0; v < n; ++v) {
     const Op &op = problem.ops[v];
-    int64_t window = waits[v] ? std::max(op.issueCycles, op.occupancyEnd())
-                              : op.issueCycles;
+    int64_t window = detail::groupHoldCycles(problem, op, waits[v]);
     if (window > ii)
-      return fail(whyNot, "op '" + op.name + "' holds its warp group longer "
-                                             "than II");
+      return fail(whyNot, "op '" + op.name +
+                              "' holds its warp group longer "
+                              "than II");
     for (int64_t j = 0; j < window; ++j)
       if (++busy[group[v]][floorMod(issue[v] + j, ii)] > 1)
         return fail(whyNot, "warp group " + std::to_string(group[v]) +
@@ -536,8 +542,9 @@ bool weft::schedule::isValidJointSchedule(const Problem &problem,
       if (!problem.ops[v].variableLatency)
         continue;
       for (size_t u = 0; u < n; ++u)
-        if (group[u] == group[v] && (!problem.ops[u].variableLatency ||
-                                     problem.ops[u].kind != problem.ops[v].kind))
+        if (group[u] == group[v] &&
+            (!problem.ops[u].variableLatency ||
+             problem.ops[u].kind != problem.ops[v].kind))
           return fail(whyNot, "variable-latency op '" + problem.ops[v].name +
                                   "' shares its group with '" +
                                   problem.ops[u].name + "'");
@@ -588,9 +595,9 @@ std::string weft::schedule::describeSolution(const Problem &problem,
   os << "  normalization scale " << s.normalizationScale
      << ", max relative error " << s.maxRelativeError << ", MII error "
      << s.boundRelativeError << "\n";
-  os << "  schedule length " << s.scheduleLength << ", stages "
-     << s.stageCount << ", smem " << s.smemBytesUsed << " B, tmem "
-     << s.tmemColumnsUsed << " cols\n";
+  os << "  schedule length " << s.scheduleLength << ", stages " << s.stageCount
+     << ", smem " << s.smemBytesUsed << " B, tmem " << s.tmemColumnsUsed
+     << " cols\n";
   if (!s.remark.empty())
     os << "  remark: " << s.remark << "\n";
   for (const WarpGroup &g : s.warpGroups) {
@@ -601,9 +608,9 @@ std::string weft::schedule::describeSolution(const Problem &problem,
     os << "\n";
   }
   for (size_t v = 0; v < problem.ops.size() && v < s.issueCycle.size(); ++v) {
-    os << "    " << problem.ops[v].name << " @" << s.issueCycle[v]
-       << " (mod " << floorMod(s.issueCycle[v], std::max<int64_t>(1, s.ii))
-       << ") stage " << (v < s.stage.size() ? s.stage[v] : 0) << " wg "
+    os << "    " << problem.ops[v].name << " @" << s.issueCycle[v] << " (mod "
+       << floorMod(s.issueCycle[v], std::max<int64_t>(1, s.ii)) << ") stage "
+       << (v < s.stage.size() ? s.stage[v] : 0) << " wg "
        << (v < s.warpGroupOf.size() ? s.warpGroupOf[v] : 0) << " depth "
        << (v < s.bufferDepth.size() ? s.bufferDepth[v] : 1) << "\n";
   }

@@ -24,8 +24,8 @@ struct Search {
     std::vector<Arc> arcs;
     for (const Edge &e : problem.edges) {
       // II*s_v + r_v - II*s_u - r_u + dist*II >= lat
-      int64_t need = e.latency - e.distance * ii - residue[e.dst] +
-                     residue[e.src];
+      int64_t need =
+          e.latency - e.distance * ii - residue[e.dst] + residue[e.src];
       arcs.push_back({e.src, e.dst, ceilDiv(need, ii)});
     }
     std::vector<int64_t> stage(problem.ops.size(), 0);
@@ -62,10 +62,10 @@ std::optional<int64_t> weft::schedule::bruteForceMinII(const Problem &problem,
   if (problem.ops.size() > 6 || !validateProblem(problem).empty())
     return std::nullopt;
   for (int64_t ii = 1; ii <= maxII; ++ii) {
-    Search search{problem, ii, std::vector<int64_t>(problem.ops.size(), 0),
-                  std::vector<std::vector<int64_t>>(
-                      problem.machine.units.size(),
-                      std::vector<int64_t>(ii, 0))};
+    Search search{
+        problem, ii, std::vector<int64_t>(problem.ops.size(), 0),
+        std::vector<std::vector<int64_t>>(problem.machine.units.size(),
+                                          std::vector<int64_t>(ii, 0))};
     if (search.place(0))
       return ii;
   }

@@ -32,7 +32,8 @@ public:
   bool fits(const Op &op, int64_t t, int64_t groupWindow) const {
     for (const Reservation &r : op.reservations)
       for (int64_t j = 0; j < r.cycles; ++j)
-        if (at(r.unitIndex, t + r.offset + j) >= machine.units[r.unitIndex].count)
+        if (at(r.unitIndex, t + r.offset + j) >=
+            machine.units[r.unitIndex].count)
           return false;
     for (int64_t j = 0; j < groupWindow; ++j)
       if (groupBusy.count(t + j))
@@ -75,6 +76,18 @@ SolveResult weft::schedule::solveHeuristic(const Problem &original,
     return result;
   const size_t n = problem.ops.size();
   const MachineModel &m = problem.machine;
+  // The reservation tables below are indexed by cycle.
+  const int64_t tableLimit = int64_t(1) << 20;
+  bool tooLong = bounds.mii() > tableLimit;
+  for (const Op &op : problem.ops)
+    tooLong |= op.occupancyEnd() > tableLimit || op.latency > tableLimit;
+  if (tooLong) {
+    result.status =
+        Status::error(Status::NoSchedule,
+                      "costs too large for the heuristic's reservation "
+                      "tables; normalize costs (SolverOptions::normalizeTo)");
+    return result;
+  }
 
   // One producer group per variable-latency kind (the TMA producer; on
   // Blackwell also the tcgen05 issuer), one consumer group for the rest.
@@ -126,18 +139,17 @@ SolveResult weft::schedule::solveHeuristic(const Problem &original,
     for (const Edge &e : withHandoff.edges)
       if (e.dst == v && e.distance == 0 && placed[e.src])
         t = std::max(t, listTime[e.src] + e.latency);
-    // Waiting on the producer's value holds the group for the whole op.
-    int64_t window = problem.ops[v].issueCycles;
+    bool waits = false;
     for (const Edge &e : problem.edges)
-      if (e.dst == v && group[e.src] != group[v])
-        window = std::max(window, problem.ops[v].occupancyEnd());
+      waits |= e.dst == v && group[e.src] != group[v];
+    int64_t window = detail::groupHoldCycles(problem, problem.ops[v], waits);
     while (!table.fits(problem.ops[v], t, window))
       ++t;
     table.take(problem.ops[v], t, window);
     listTime[v] = t;
     placed[v] = true;
-    computeSpan = std::max(
-        computeSpan, t + std::max(window, problem.ops[v].occupancyEnd()));
+    computeSpan = std::max(computeSpan,
+                           t + std::max(window, problem.ops[v].occupancyEnd()));
     for (const Edge &e : problem.edges)
       if (e.src == v && e.distance == 0 && !isLoad(problem.ops[e.dst]) &&
           --indegree[e.dst] == 0)
@@ -152,77 +164,75 @@ SolveResult weft::schedule::solveHeuristic(const Problem &original,
   }
   // The modulo table below is II entries wide per unit.
   if (std::max(bounds.mii(), computeSpan) > (int64_t(1) << 20)) {
-    result.status = Status::error(
-        Status::NoSchedule, "II too large for the heuristic's reservation "
-                            "table; normalize costs (SolverOptions::normalizeTo)");
+    result.status =
+        Status::error(Status::NoSchedule,
+                      "II too large for the heuristic's reservation "
+                      "table; normalize costs (SolverOptions::normalizeTo)");
     return result;
   }
   maxII = std::min<int64_t>(maxII, int64_t(1) << 20);
   std::vector<int64_t> issue(n, 0);
   int64_t found = 0;
-  for (int64_t ii = std::max(bounds.mii(), computeSpan); ii <= maxII; ++ii) {
-    // Loads: stage 0, as early as possible against the modulo table and
-    // load-to-load dependences.
-    // Compute ops sit at whole stages behind the loads, so their residues
-    // are known already: reserve them first.
-    std::vector<std::vector<int64_t>> mrt(m.units.size(),
-                                          std::vector<int64_t>(ii, 0));
-    for (size_t v = 0; v < n; ++v)
-      if (!isLoad(problem.ops[v]))
+  for (int64_t ii = std::max(bounds.mii(), computeSpan); ii <= maxII && !found;
+       ++ii) {
+    // Compute runs `stages` whole stages behind the loads (Triton's
+    // num_stages - 1): try the shallowest pipeline that is valid.
+    for (int64_t stages = 0; stages <= 4 && !found; ++stages) {
+      const int64_t offset = stages * ii;
+      // Compute residues are known: reserve them first.
+      std::vector<std::vector<int64_t>> mrt(m.units.size(),
+                                            std::vector<int64_t>(ii, 0));
+      for (size_t v = 0; v < n; ++v) {
+        if (isLoad(problem.ops[v]))
+          continue;
+        issue[v] = offset + listTime[v];
         for (const Reservation &r : problem.ops[v].reservations)
           for (int64_t j = 0; j < r.cycles; ++j)
             ++mrt[r.unitIndex][floorMod(listTime[v] + r.offset + j, ii)];
-    bool loadsFit = true;
-    for (size_t v = 0; v < n && loadsFit; ++v) {
-      const Op &op = problem.ops[v];
-      if (!isLoad(op))
-        continue;
-      int64_t t = 0;
-      for (const Edge &e : withHandoff.edges)
-        if (e.dst == v && e.distance == 0 && isLoad(problem.ops[e.src]) &&
-            e.src < v)
-          t = std::max(t, issue[e.src] + e.latency);
-      auto fits = [&](int64_t at) {
+      }
+      // Loads: as early as possible against the modulo table and their
+      // predecessors (other loads, loop-carried compute results).
+      bool loadsFit = true;
+      for (size_t v = 0; v < n && loadsFit; ++v) {
+        const Op &op = problem.ops[v];
+        if (!isLoad(op))
+          continue;
+        int64_t t = 0;
+        for (const Edge &e : withHandoff.edges) {
+          if (e.dst != v || e.src == v)
+            continue;
+          if (!isLoad(problem.ops[e.src]) || e.src < v)
+            t = std::max(t, issue[e.src] + e.latency - e.distance * ii);
+        }
+        auto fits = [&](int64_t at) {
+          for (const Reservation &r : op.reservations)
+            for (int64_t j = 0; j < r.cycles; ++j)
+              if (mrt[r.unitIndex][floorMod(at + r.offset + j, ii)] >=
+                  m.units[r.unitIndex].count)
+                return false;
+          return true;
+        };
+        int64_t start = t;
+        while (!fits(t) && t < start + ii)
+          ++t;
+        if (!fits(t)) {
+          loadsFit = false;
+          break;
+        }
         for (const Reservation &r : op.reservations)
           for (int64_t j = 0; j < r.cycles; ++j)
-            if (mrt[r.unitIndex][floorMod(at + r.offset + j, ii)] >=
-                m.units[r.unitIndex].count)
-              return false;
-        return true;
-      };
-      int64_t start = t;
-      while (!fits(t) && t < start + ii)
-        ++t;
-      if (!fits(t)) {
-        loadsFit = false;
-        break;
+            ++mrt[r.unitIndex][floorMod(t + r.offset + j, ii)];
+        issue[v] = t;
       }
-      for (const Reservation &r : op.reservations)
-        for (int64_t j = 0; j < r.cycles; ++j)
-          ++mrt[r.unitIndex][floorMod(t + r.offset + j, ii)];
-      issue[v] = t;
-    }
-    if (!loadsFit)
-      continue;
-    // Compute: the last stage, far enough behind the loads.
-    int64_t needed = 0;
-    for (const Edge &e : withHandoff.edges)
-      if (isLoad(problem.ops[e.src]) && !isLoad(problem.ops[e.dst]))
-        needed = std::max(needed, issue[e.src] + e.latency - e.distance * ii -
-                                      listTime[e.dst]);
-    int64_t offset = ceilDiv(std::max<int64_t>(0, needed), ii) * ii;
-    for (size_t v = 0; v < n; ++v)
-      if (!isLoad(problem.ops[v]))
-        issue[v] = offset + listTime[v];
-    if (isValidModuloSchedule(withHandoff, ii, issue)) {
-      found = ii;
-      break;
+      if (loadsFit && isValidModuloSchedule(withHandoff, ii, issue))
+        found = ii;
     }
   }
   if (!found) {
     result.status =
         Status::error(Status::NoSchedule, "heuristic found no schedule up to "
-                                          "II " + std::to_string(maxII));
+                                          "II " +
+                                              std::to_string(maxII));
     return result;
   }
   Solution &s = result.solution;

@@ -133,8 +133,8 @@ public:
   JointEncoding(z3::context &ctx, z3::solver &solver, const Problem &problem,
                 int64_t ii, int64_t length, unsigned groups, bool specialize,
                 bool moduloOnly = false)
-      : ctx(ctx), solver(solver), sink(solver), P(problem), n(problem.ops.size()),
-        II(ii), L(length), W(moduloOnly ? 1 : groups),
+      : ctx(ctx), solver(solver), sink(solver), P(problem),
+        n(problem.ops.size()), II(ii), L(length), W(moduloOnly ? 1 : groups),
         specialize(specialize && !moduloOnly), moduloOnly(moduloOnly) {}
 
   /// Builds all constraints; false if the instance is trivially UNSAT.
@@ -245,16 +245,14 @@ bool JointEncoding::buildTimes() {
     if (hi[v] < lo[v])
       return false;
     for (int64_t t = lo[v]; t < hi[v]; ++t)
-      order[v].push_back(
-          ctx.bool_const(("y" + std::to_string(v) + "_" + std::to_string(t))
-                             .c_str()));
+      order[v].push_back(ctx.bool_const(
+          ("y" + std::to_string(v) + "_" + std::to_string(t)).c_str()));
     for (int64_t t = lo[v]; t + 1 < hi[v]; ++t)
       sink.add({!y(v, t), y(v, t + 1)});
     for (int64_t t = lo[v]; t <= hi[v] && t < lo[v] + II; ++t)
-      residue[v][floorMod(t, II)] =
-          ctx.bool_const(("rho" + std::to_string(v) + "_" +
-                          std::to_string(floorMod(t, II)))
-                             .c_str());
+      residue[v][floorMod(t, II)] = ctx.bool_const(
+          ("rho" + std::to_string(v) + "_" + std::to_string(floorMod(t, II)))
+              .c_str());
     // Issue at t (y[t] and not y[t-1]) selects residue t mod II.
     for (int64_t t = lo[v]; t <= hi[v]; ++t)
       sink.add({!y(v, t), y(v, t - 1), rho(v, floorMod(t, II))});
@@ -293,9 +291,9 @@ bool JointEncoding::buildUnits() {
             continue;
           int64_t at = floorMod(k + c, II);
           if (!occupies[v][at])
-            occupies[v][at] = fresh("occ" + std::to_string(u) + "_" +
-                                    std::to_string(v) + "_" +
-                                    std::to_string(at));
+            occupies[v][at] =
+                fresh("occ" + std::to_string(u) + "_" + std::to_string(v) +
+                      "_" + std::to_string(at));
           sink.add({!rho(v, k), Lit::of(*occupies[v][at])});
         }
       }
@@ -391,8 +389,8 @@ bool JointEncoding::buildDependences() {
       }
       sink.add({!y(e.dst, t), y(e.src, t - delay)});
       if (mayCross && handoff > 0)
-        sink.add({!y(e.dst, t), y(e.src, t - delay - handoff),
-                  same(e.src, e.dst)});
+        sink.add(
+            {!y(e.dst, t), y(e.src, t - delay - handoff), same(e.src, e.dst)});
     }
     if (mayCross) {
       if (!waits[e.dst])
@@ -415,7 +413,7 @@ bool JointEncoding::buildGroupSequencing() {
   for (size_t v = 0; v < n; ++v) {
     const Op &op = P.ops[v];
     const int64_t base = op.issueCycles;
-    const int64_t full = std::max(base, op.occupancyEnd());
+    const int64_t full = detail::groupHoldCycles(P, op, /*waits=*/true);
     if (base > II)
       return false;
     if (waits[v] && full > II)
@@ -452,19 +450,18 @@ bool JointEncoding::buildLifetimes() {
                                         P.ops[e.dst].occupancyEnd() - lo[v]);
     const int64_t maxCopies = ceilDiv(longest, II);
     for (int64_t k = 2; k <= maxCopies; ++k) {
-      copies[v].push_back(fresh("copies" + std::to_string(v) + "_" +
-                                std::to_string(k)));
+      copies[v].push_back(
+          fresh("copies" + std::to_string(v) + "_" + std::to_string(k)));
       if (k > 2)
         sink.add({Lit::of(!copies[v][k - 2]), Lit::of(copies[v][k - 3])});
       for (const Edge &e : P.edges) {
         if (e.src != v || e.dst == v || e.inPlace)
           continue;
         // M(c) > M(v) + D  forces  k copies.
-        const int64_t d = (k - 1) * II - e.distance * II -
-                          P.ops[e.dst].occupancyEnd();
+        const int64_t d =
+            (k - 1) * II - e.distance * II - P.ops[e.dst].occupancyEnd();
         for (int64_t t = lo[v]; t <= hi[v]; ++t)
-          sink.add(
-              {!y(v, t), y(e.dst, t + d), Lit::of(copies[v][k - 2])});
+          sink.add({!y(v, t), y(e.dst, t + d), Lit::of(copies[v][k - 2])});
       }
     }
   }
@@ -552,8 +549,8 @@ bool JointEncoding::buildRegisters() {
     for (unsigned w = 0; w < W; ++w) {
       z3::expr_vector choices(ctx);
       for (int64_t b : budgets) {
-        z3::expr choice = fresh("budget" + std::to_string(w) + "_" +
-                                std::to_string(b));
+        z3::expr choice =
+            fresh("budget" + std::to_string(w) + "_" + std::to_string(b));
         choices.push_back(choice);
         if (!boundNeed(w, choice, b))
           return false;
@@ -622,8 +619,9 @@ void JointEncoding::extract(const z3::model &model, std::vector<int64_t> &issue,
 }
 
 SatResult toSat(z3::check_result r) {
-  return r == z3::sat ? SatResult::Sat
-                      : r == z3::unsat ? SatResult::Unsat : SatResult::Unknown;
+  return r == z3::sat     ? SatResult::Sat
+         : r == z3::unsat ? SatResult::Unsat
+                          : SatResult::Unknown;
 }
 
 } // namespace
@@ -635,12 +633,11 @@ JointOutcome detail::solveJoint(const Problem &problem, int64_t startII,
   const MachineModel &m = problem.machine;
   unsigned groups = 1;
   if (options.enableWarpSpecialization) {
-    int64_t machineGroups =
-        std::max<int64_t>(1, m.maxWarpsPerBlock / std::max<int64_t>(1, m.warpGroupSize));
-    groups = static_cast<unsigned>(
-        std::min<int64_t>({static_cast<int64_t>(options.maxWarpGroups),
-                           machineGroups,
-                           static_cast<int64_t>(problem.ops.size())}));
+    int64_t machineGroups = std::max<int64_t>(
+        1, m.maxWarpsPerBlock / std::max<int64_t>(1, m.warpGroupSize));
+    groups = static_cast<unsigned>(std::min<int64_t>(
+        {static_cast<int64_t>(options.maxWarpGroups), machineGroups,
+         static_cast<int64_t>(problem.ops.size())}));
     groups = std::max(groups, 1u);
   }
   const bool specialize = options.enableWarpSpecialization;
@@ -695,9 +692,12 @@ JointOutcome detail::solveJoint(const Problem &problem, int64_t startII,
         setTimeout();
         result = toSat(solver.check());
       }
+      // Encoding size and solve time per query, for tuning the encoding.
       if (getenv("WEFT_SCHEDULE_DEBUG"))
-        fprintf(stderr, "phase2 II %lld L %lld build %.1f ms (%zu clauses) "
-                "solve %.1f ms\n", (long long)ii, (long long)length, buildMs,
+        fprintf(stderr,
+                "phase2 II %lld L %lld build %.1f ms (%zu clauses) "
+                "solve %.1f ms\n",
+                (long long)ii, (long long)length, buildMs,
                 encoding.clauseCount(), queryClock.elapsedMs() - buildMs);
       solution.stats.attempts.push_back(
           {2, ii, length, result, queryClock.elapsedMs()});
@@ -722,8 +722,8 @@ JointOutcome detail::solveJoint(const Problem &problem, int64_t startII,
         setTimeout();
         Deadline probe(0);
         z3::check_result r = solver.check(encoding.lengthAssumptions(mid));
-        solution.stats.attempts.push_back({2, ii, mid, toSat(r),
-                                           probe.elapsedMs()});
+        solution.stats.attempts.push_back(
+            {2, ii, mid, toSat(r), probe.elapsedMs()});
         if (r == z3::sat) {
           encoding.extract(solver.get_model(), issue, group);
           span = *std::max_element(issue.begin(), issue.end()) + 1;
@@ -745,8 +745,8 @@ JointOutcome detail::solveJoint(const Problem &problem, int64_t startII,
         setTimeout();
         Deadline probe(0);
         z3::check_result r = solver.check(assumptions);
-        solution.stats.attempts.push_back({2, ii, span, toSat(r),
-                                           probe.elapsedMs()});
+        solution.stats.attempts.push_back(
+            {2, ii, span, toSat(r), probe.elapsedMs()});
         if (r != z3::sat)
           break;
         encoding.extract(solver.get_model(), issue, group);

@@ -198,9 +198,8 @@ std::string weft::schedule::validateProblem(const Problem &problem) {
       return where + "negative footprint";
     for (const Reservation &r : op.reservations) {
       if (r.unitIndex >= m.units.size())
-        return where + "reservation names unit " +
-               std::to_string(r.unitIndex) + " but the machine has " +
-               std::to_string(m.units.size());
+        return where + "reservation names unit " + std::to_string(r.unitIndex) +
+               " but the machine has " + std::to_string(m.units.size());
       if (r.offset < 0 || r.cycles < 1)
         return where + "reservation needs offset >= 0 and cycles >= 1";
     }

@@ -91,8 +91,9 @@ SolveResult weft::schedule::solveModuloSchedule(const Problem &original,
   if (!p1.found) {
     result.status = Status::error(
         p1.error.empty() ? Status::NoSchedule : Status::SolverError,
-        p1.error.empty() ? "no modulo schedule up to II " + std::to_string(maxII)
-                         : p1.error);
+        p1.error.empty()
+            ? "no modulo schedule up to II " + std::to_string(maxII)
+            : p1.error);
     return result;
   }
   s.ii = p1.ii;
@@ -151,9 +152,9 @@ SolveResult weft::schedule::solveSchedule(const Problem &original,
     if (!fallback.ok()) {
       result.status = Status::error(
           p1.error.empty() ? Status::NoSchedule : Status::SolverError,
-          (p1.error.empty() ? "no modulo schedule up to II " +
-                                  std::to_string(maxII)
-                            : p1.error) +
+          (p1.error.empty()
+               ? "no modulo schedule up to II " + std::to_string(maxII)
+               : p1.error) +
               "; heuristic: " + fallback.status.message);
       return result;
     }
@@ -168,9 +169,9 @@ SolveResult weft::schedule::solveSchedule(const Problem &original,
     return result;
   }
 
-  JointOutcome p2 =
-      solveJoint(problem, p1.ii, maxII, options, deadline, s);
-  s.stats.phase2Milliseconds = deadline.elapsedMs() - s.stats.phase1Milliseconds;
+  JointOutcome p2 = solveJoint(problem, p1.ii, maxII, options, deadline, s);
+  s.stats.phase2Milliseconds =
+      deadline.elapsedMs() - s.stats.phase1Milliseconds;
   if (p2.found) {
     s.phase = 2;
     if (s.ii == p1.ii) {
@@ -182,7 +183,8 @@ SolveResult weft::schedule::solveSchedule(const Problem &original,
     } else {
       s.provenOptimal = p1.proven && p2.allSmallerUnsat;
       s.remark = "capacity / partition constraints raise II above the modulo "
-                 "bound " + std::to_string(p1.ii) +
+                 "bound " +
+                 std::to_string(p1.ii) +
                  "; smaller IIs are infeasible within " +
                  std::to_string(p2.stageBound) + " stages";
     }
@@ -195,15 +197,14 @@ SolveResult weft::schedule::solveSchedule(const Problem &original,
     s.warpSpecialized = false;
     s.phase = 1;
     s.provenOptimal = false;
-    s.remark = p2.timedOut
-                   ? "time limit reached in phase 2; returning the phase 1 "
-                     "modulo schedule without warp specialization"
-                   : !p2.error.empty()
-                         ? "phase 2 failed (" + p2.error +
-                               "); returning the phase 1 modulo schedule"
-                         : "phase 2 found no schedule up to II " +
-                               std::to_string(maxII) +
-                               "; returning the phase 1 modulo schedule";
+    s.remark =
+        p2.timedOut ? "time limit reached in phase 2; returning the phase 1 "
+                      "modulo schedule without warp specialization"
+        : !p2.error.empty()
+            ? "phase 2 failed (" + p2.error +
+                  "); returning the phase 1 modulo schedule"
+            : "phase 2 found no schedule up to II " + std::to_string(maxII) +
+                  "; returning the phase 1 modulo schedule";
   }
   finishSolution(problem, s);
   if (s.phase == 2) {

@@ -13,6 +13,18 @@ namespace weft {
 namespace schedule {
 namespace detail {
 
+/// Cycles an op keeps its warp group from issuing anything else. Every op
+/// holds it while issuing; an op that consumes another group's value also
+/// blocks on the hand-off barrier (mbarrier try_wait, s_barrier) for the
+/// hand-off cost first. Asynchronous ops (wgmma, TMA, tcgen05) release the
+/// group after issue: their completion is awaited by whoever consumes them,
+/// through the dependence latency.
+inline int64_t groupHoldCycles(const Problem &problem, const Op &op,
+                               bool waitsOnOtherGroup) {
+  return op.issueCycles +
+         (waitsOnOtherGroup ? problem.machine.handoffCost : 0);
+}
+
 inline int64_t ceilDiv(int64_t a, int64_t b) {
   return a >= 0 ? (a + b - 1) / b : -((-a) / b);
 }
@@ -131,9 +143,9 @@ struct JointOutcome {
   std::string error;
   int64_t stageBound = 0;
 };
-JointOutcome solveJoint(const Problem &problem, int64_t startII,
-                        int64_t maxII, const SolverOptions &options,
-                        const Deadline &deadline, Solution &solution);
+JointOutcome solveJoint(const Problem &problem, int64_t startII, int64_t maxII,
+                        const SolverOptions &options, const Deadline &deadline,
+                        Solution &solution);
 
 } // namespace detail
 } // namespace schedule

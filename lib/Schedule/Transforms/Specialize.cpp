@@ -25,12 +25,17 @@ using namespace mlir;
 using namespace mlir::weft;
 
 namespace {
-/// What crosses from the partition computing a value to one using it.
+/// A value computed in one partition and read in others: one channel,
+/// filled once, read by every consumer partition.
 struct Crossing {
   Value value;
   unsigned producer;
-  unsigned consumer;
+  llvm::SmallSetVector<unsigned, 4> consumers;
+  int64_t depth;
   Value channel;
+  bool readBy(unsigned partition) const {
+    return consumers.contains(partition);
+  }
 };
 
 class LoopSpecializer {
@@ -59,8 +64,11 @@ private:
   /// loop-carried value is the one computing its next iteration).
   std::optional<unsigned> ownerOf(Value value) const;
 
-  Value channelFor(OpBuilder &builder, Value value, unsigned producer,
-                   unsigned consumer, int64_t depth);
+  /// Records that `consumer` reads `value`, computed by `producer`.
+  void noteCrossing(Value value, unsigned producer, unsigned consumer,
+                    int64_t depth);
+  /// Creates the channels of every recorded crossing at `builder`.
+  void createChannels(OpBuilder &builder);
 
   mutable scf::ForOp loop;
   pipe::ScheduleAttr schedule;
@@ -85,19 +93,27 @@ std::optional<unsigned> LoopSpecializer::ownerOf(Value value) const {
   return partitionOf(def);
 }
 
-Value LoopSpecializer::channelFor(OpBuilder &builder, Value value,
-                                  unsigned producer, unsigned consumer,
-                                  int64_t depth) {
-  for (const Crossing &c : crossings)
-    if (c.value == value && c.consumer == consumer)
-      return c.channel;
-  auto type = pipe::ChannelType::get(
-      value.getContext(), value.getType(), static_cast<unsigned>(std::max<int64_t>(1, depth)),
-      pipe::MemorySpace::shared);
-  Value channel =
-      pipe::CreateChannelOp::create(builder, value.getLoc(), type).getResult();
-  crossings.push_back({value, producer, consumer, channel});
-  return channel;
+void LoopSpecializer::noteCrossing(Value value, unsigned producer,
+                                   unsigned consumer, int64_t depth) {
+  for (Crossing &c : crossings)
+    if (c.value == value) {
+      c.consumers.insert(consumer);
+      return;
+    }
+  Crossing crossing{value, producer, {}, std::max<int64_t>(1, depth), {}};
+  crossing.consumers.insert(consumer);
+  crossings.push_back(std::move(crossing));
+}
+
+void LoopSpecializer::createChannels(OpBuilder &builder) {
+  for (Crossing &c : crossings) {
+    auto type = pipe::ChannelType::get(
+        c.value.getContext(), c.value.getType(),
+        static_cast<unsigned>(c.depth), pipe::MemorySpace::shared,
+        static_cast<unsigned>(c.consumers.size()));
+    c.channel = pipe::CreateChannelOp::create(builder, c.value.getLoc(), type)
+                    .getResult();
+  }
 }
 
 LogicalResult LoopSpecializer::run() {
@@ -133,7 +149,7 @@ LogicalResult LoopSpecializer::run() {
       for (Operation *user : result.getUsers()) {
         std::optional<unsigned> q = partitionOf(user);
         if (user->getBlock() == body && q && *q != *p)
-          channelFor(builder, result, *p, *q, buffersOf(&op));
+          noteCrossing(result, *p, *q, buffersOf(&op));
       }
   }
   // Loop-carried values read by a partition other than their owner.
@@ -144,9 +160,10 @@ LogicalResult LoopSpecializer::run() {
     for (Operation *user : arg.getUsers()) {
       std::optional<unsigned> q = partitionOf(user);
       if (q && *q != *owner)
-        channelFor(builder, arg, *owner, *q, 2);
+        noteCrossing(arg, *owner, *q, 2);
     }
   }
+  createChannels(builder);
   // Loop results leave through their owner.
   SmallVector<Value> resultChannels(loop.getNumResults());
   for (auto [i, result] : llvm::enumerate(loop.getResults())) {
@@ -154,7 +171,7 @@ LogicalResult LoopSpecializer::run() {
       continue;
     std::optional<unsigned> owner = ownerOf(loop.getRegionIterArgs()[i]);
     auto type = pipe::ChannelType::get(loop.getContext(), result.getType(), 1,
-                                       pipe::MemorySpace::shared);
+                                       pipe::MemorySpace::shared, 1);
     resultChannels[i] =
         pipe::CreateChannelOp::create(builder, loc, type).getResult();
     (void)owner;
@@ -216,7 +233,7 @@ LogicalResult LoopSpecializer::run() {
         continue;
       for (Value operand : op.getOperands())
         for (const Crossing &c : crossings)
-          if (c.value == operand && c.consumer == p)
+          if (c.value == operand && c.readBy(p))
             lastUse[operand] = &op;
     }
     llvm::SmallPtrSet<Operation *, 16> needed;
@@ -246,7 +263,7 @@ LogicalResult LoopSpecializer::run() {
         if (mapping.contains(operand))
           continue;
         for (const Crossing &c : crossings)
-          if (c.value == operand && c.consumer == p)
+          if (c.value == operand && c.readBy(p))
             mapping.map(operand, pipe::GetOp::create(lb, op.getLoc(),
                                                      operand.getType(),
                                                      c.channel)
@@ -262,7 +279,7 @@ LogicalResult LoopSpecializer::run() {
       for (auto [value, last] : lastUse)
         if (last == &op)
           for (const Crossing &c : crossings)
-            if (c.value == value && c.consumer == p)
+            if (c.value == value && c.readBy(p))
               pipe::ReleaseOp::create(lb, op.getLoc(), c.channel);
     }
     SmallVector<Value> yielded;

@@ -35,21 +35,22 @@ MachineModel target::makeGfx942() {
   m.kinds.push_back({"mma", "mfma", WorkMeasure::Flops, false, true, 4, 0});
   m.kinds.push_back(
       {"global_load", "vmem", WorkMeasure::Bytes, false, true, 4, 700});
-  m.kinds.push_back({"exp", "trans", WorkMeasure::Elements, false, false, 1, 0});
+  m.kinds.push_back(
+      {"exp", "trans", WorkMeasure::Elements, false, false, 1, 0});
   m.kinds.push_back({"alu", "valu", WorkMeasure::Elements, false, false, 1, 0});
   m.kinds.push_back(
       {"reduce", "valu", WorkMeasure::Elements, false, false, 1, 24});
   m.kinds.push_back(
       {"convert", "valu", WorkMeasure::Elements, false, false, 1, 0});
-  m.smemBytes = 64 * 1024;                // LDS [MI300X]
+  m.smemBytes = 64 * 1024; // LDS [MI300X]
   m.tmemColumns = 0;
-  m.registerFileSize = 4 * 512 * 64;      // 4 SIMDs x 512 regs x 64 lanes
-  m.maxRegsPerThread = 512;               // VGPR + AGPR [MI300X]
-  m.maxWarpsPerBlock = 16;                // 1024 threads / wave64
+  m.registerFileSize = 4 * 512 * 64; // 4 SIMDs x 512 regs x 64 lanes
+  m.maxRegsPerThread = 512;          // VGPR + AGPR [MI300X]
+  m.maxWarpsPerBlock = 16;           // 1024 threads / wave64
   m.threadsPerWarp = 64;
-  m.warpGroupSize = 1;                    // a partition is one wave
-  m.registerBudgets = {};                 // no per-wave rebalancing
+  m.warpGroupSize = 1;    // a partition is one wave
+  m.registerBudgets = {}; // no per-wave rebalancing
   m.registerAllocationGranule = 8;
-  m.handoffCost = 100;                    // LDS + s_barrier (estimate)
+  m.handoffCost = 100; // LDS + s_barrier (estimate)
   return m;
 }

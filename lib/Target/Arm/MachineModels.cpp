@@ -20,11 +20,11 @@ using namespace weft::schedule;
 MachineModel target::makeArmSme2() {
   MachineModel m;
   m.name = "arm-sme2";
-  m.clockGHz = 3.0;     // estimate
-  m.processorCount = 1; // one core
-  m.units.push_back({"za", 1, 1024.0, 4});     // BFMOPA [SME], estimate rate
-  m.units.push_back({"sve", 1, 16.0, 4});      // 16 fp32 lanes at SVL 512
-  m.units.push_back({"load", 1, 64.0, 0});     // estimate
+  m.clockGHz = 3.0;                        // estimate
+  m.processorCount = 1;                    // one core
+  m.units.push_back({"za", 1, 1024.0, 4}); // BFMOPA [SME], estimate rate
+  m.units.push_back({"sve", 1, 16.0, 4});  // 16 fp32 lanes at SVL 512
+  m.units.push_back({"load", 1, 64.0, 0}); // estimate
   m.kinds.push_back({"mma", "za", WorkMeasure::Flops, false, false, 1, 0});
   m.kinds.push_back({"load", "load", WorkMeasure::Bytes, false, false, 1, 12});
   // No exp instruction in streaming mode: a degree-5 polynomial plus range

@@ -60,8 +60,8 @@ MachineModel target::makeSm80() {
   m.processorCount = 108; // [A100]
   // 312e12 / (108 * 1.41e9) = 2049 dense BF16 FLOP per cycle per SM [A100].
   m.units.push_back({"tensor", 1, 2048.0, 32});
-  m.units.push_back({"sfu", 1, 16.0, 16});  // [CUDA]
-  m.units.push_back({"alu", 1, 64.0, 8});   // 64 FP32 lanes [A100]
+  m.units.push_back({"sfu", 1, 16.0, 16}); // [CUDA]
+  m.units.push_back({"alu", 1, 64.0, 8});  // 64 FP32 lanes [A100]
   // cp.async global -> shared, L2 bandwidth share per SM (estimate).
   m.units.push_back({"async_copy", 1, 64.0, 0});
   // mma.sync is executed by the issuing warps: they are busy for its whole
@@ -72,15 +72,15 @@ MachineModel target::makeSm80() {
   m.kinds.push_back(
       {"cp_async", "async_copy", WorkMeasure::Bytes, false, true, 4, 500});
   addCommonKinds(m);
-  m.smemBytes = 163 * 1024;        // per block [A100]
+  m.smemBytes = 163 * 1024; // per block [A100]
   m.tmemColumns = 0;
-  m.registerFileSize = 64 * 1024;  // [A100]
-  m.maxRegsPerThread = 255;        // [CUDA]
-  m.maxWarpsPerBlock = 32;         // 1024 threads [CUDA]
+  m.registerFileSize = 64 * 1024; // [A100]
+  m.maxRegsPerThread = 255;       // [CUDA]
+  m.maxWarpsPerBlock = 32;        // 1024 threads [CUDA]
   m.threadsPerWarp = 32;
   m.warpGroupSize = 4;
-  m.registerBudgets = {};          // no setmaxnreg before sm_90a [PTX]
-  m.handoffCost = 80;              // bar.sync + shared memory (estimate)
+  m.registerBudgets = {}; // no setmaxnreg before sm_90a [PTX]
+  m.handoffCost = 80;     // bar.sync + shared memory (estimate)
   return m;
 }
 
@@ -107,15 +107,15 @@ MachineModel target::makeSm90a() {
   m.kinds.push_back(
       {"tma_store", "tma", WorkMeasure::Bytes, false, true, 2, 0});
   addCommonKinds(m);
-  m.smemBytes = 227 * 1024;       // per block [H100]
+  m.smemBytes = 227 * 1024; // per block [H100]
   m.tmemColumns = 0;
   m.registerFileSize = 64 * 1024; // [H100]
   m.maxRegsPerThread = 255;       // [CUDA]
   m.maxWarpsPerBlock = 32;        // [CUDA]
   m.threadsPerWarp = 32;
-  m.warpGroupSize = 4;            // [PTX] wgmma / setmaxnreg granularity
+  m.warpGroupSize = 4; // [PTX] wgmma / setmaxnreg granularity
   m.registerBudgets = setmaxnregValues();
-  m.handoffCost = 64;             // mbarrier arrive -> try_wait (estimate)
+  m.handoffCost = 64; // mbarrier arrive -> try_wait (estimate)
   return m;
 }
 
@@ -141,14 +141,14 @@ MachineModel target::makeSm100a() {
   m.kinds.push_back(
       {"tma_store", "tma", WorkMeasure::Bytes, false, true, 2, 0});
   addCommonKinds(m);
-  m.smemBytes = 227 * 1024;       // [B200] same as Hopper
-  m.tmemColumns = 512;            // [PTX]
+  m.smemBytes = 227 * 1024; // [B200] same as Hopper
+  m.tmemColumns = 512;      // [PTX]
   m.registerFileSize = 64 * 1024;
   m.maxRegsPerThread = 255;
   m.maxWarpsPerBlock = 32;
   m.threadsPerWarp = 32;
   m.warpGroupSize = 4;
   m.registerBudgets = setmaxnregValues();
-  m.handoffCost = 64;             // estimate, as sm_90a
+  m.handoffCost = 64; // estimate, as sm_90a
   return m;
 }

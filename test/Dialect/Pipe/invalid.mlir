@@ -210,3 +210,10 @@ func.func @fixed_budget() {
 
 // expected-error @+1 {{an op's result needs at least one buffer}}
 #bad = #pipe.placement<stage = 0, cycle = 1, partition = 0, buffers = 0>
+
+// -----
+
+// expected-error @+1 {{a channel needs at least one consumer}}
+func.func @no_consumer(%c: !pipe.channel<tensor<4xf32>, depth = 1, shared, consumers = 0>) {
+  return
+}

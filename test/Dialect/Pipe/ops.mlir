@@ -66,7 +66,9 @@ func.func @no_machine() {
 
 // CHECK-LABEL: func.func @tmem_channel
 // CHECK-SAME: !pipe.channel<tensor<128x128xf32>, depth = 2, tensor>
-func.func @tmem_channel(%c: !pipe.channel<tensor<128x128xf32>, depth = 2, tensor>) {
+// CHECK-SAME: !pipe.channel<tensor<128x128xbf16>, depth = 2, shared, consumers = 2>
+func.func @tmem_channel(%c: !pipe.channel<tensor<128x128xf32>, depth = 2, tensor>,
+                        %k: !pipe.channel<tensor<128x128xbf16>, depth = 2, shared, consumers = 2>) {
   return
 }
 

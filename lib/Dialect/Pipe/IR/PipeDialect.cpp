@@ -175,9 +175,12 @@ PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 }
 
 LogicalResult ChannelType::verify(function_ref<InFlightDiagnostic()> emitError,
-                                  Type payload, unsigned depth, MemorySpace) {
+                                  Type payload, unsigned depth, MemorySpace,
+                                  unsigned consumers) {
   if (depth == 0)
     return emitError() << "channel depth must be at least 1";
+  if (consumers == 0)
+    return emitError() << "a channel needs at least one consumer";
   if (!payload)
     return emitError() << "channel needs a payload type";
   return success();

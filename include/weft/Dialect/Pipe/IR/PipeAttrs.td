@@ -227,18 +227,26 @@ def Pipe_ChannelType : Pipe_Type<"Channel", "channel"> {
   let summary = "a bounded FIFO of tiles between partitions";
   let description = [{
     `depth` slots, each holding one `payload` value. A producer `put`s into
-    the next empty slot (waiting while all are full), a consumer `get`s the
-    oldest full slot and `release`s it when done, which lets the producer
-    reuse it. On NVIDIA each slot has a full and an empty mbarrier whose
-    phase flips on wrap-around.
+    the next empty slot (waiting while all are full); each of the
+    `consumers` partitions `get`s the oldest full slot it has not read and
+    `release`s it when done; once all of them have released a slot the
+    producer may reuse it (one TMA fill feeding two consumer warp groups is
+    one channel with two consumers). On NVIDIA each slot has a full and an
+    empty mbarrier (the empty one expecting `consumers` arrivals) whose phase
+    flips on wrap-around.
 
     ```mlir
     !pipe.channel<tensor<128x64xf16>, depth = 2, shared>
+    !pipe.channel<tensor<128x64xf16>, depth = 2, shared, consumers = 2>
     ```
   }];
   let parameters = (ins "::mlir::Type":$payload, "unsigned":$depth,
-                        "MemorySpace":$space);
-  let assemblyFormat = "`<` $payload `,` `depth` `=` $depth `,` $space `>`";
+                        "MemorySpace":$space,
+                        DefaultValuedParameter<"unsigned", "1">:$consumers);
+  let assemblyFormat = [{
+    `<` $payload `,` `depth` `=` $depth `,` $space
+    (`,` `consumers` `=` $consumers^)? `>`
+  }];
   let genVerifyDecl = 1;
 }
 
