@@ -41,3 +41,8 @@ if os.path.exists("/dev/nvidia0") or os.environ.get("WEFT_CUDA_GPU"):
     config.available_features.add("cuda-gpu")
 if shutil.which("qemu-aarch64"):
     config.available_features.add("qemu-aarch64")
+# The ONNX backend conformance models (Debian's libonnx-testdata).
+onnx_node_data = "/usr/include/onnx/backend/test/data/node"
+if os.path.isdir(onnx_node_data):
+    config.available_features.add("onnx-testdata")
+    config.substitutions.append(("%onnx_node_data", onnx_node_data))

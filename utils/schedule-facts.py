@@ -9,7 +9,12 @@ op; and every pair of ops of *different* partitions whose unit occupancy
 overlaps in the steady state (time taken modulo II): the overlap that warp
 specialization buys, e.g. FA3's softmax of one tile under the GEMMs of the
 other.
+
+`--next-before A:B` (repeatable) also prints whether op A of iteration i+1
+issues before op B of iteration i, e.g. FA3's QK^T GEMM of the next tile
+hoisted above the PV GEMM of the current one.
 """
+import argparse
 import json
 import sys
 
@@ -31,7 +36,11 @@ def overlaps(a, b, ii):
 
 
 def main():
-    data = json.load(open(sys.argv[1]) if len(sys.argv) > 1 else sys.stdin)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("json", nargs="?")
+    parser.add_argument("--next-before", action="append", default=[])
+    args = parser.parse_args()
+    data = json.load(open(args.json) if args.json else sys.stdin)
     for loop in data["loops"]:
         ii = loop["ii_cycles"]
         print(f"loop {loop['function']} ii={loop['ii']} "
@@ -52,6 +61,14 @@ def main():
             for b in ops[i + 1:]:
                 if a["partition"] != b["partition"] and overlaps(a, b, ii):
                     print(f"overlap {a['location']} {b['location']}")
+        by_name = {op["location"]: op for op in loop["ops"]}
+        for pair in args.next_before:
+            first, second = pair.split(":")
+            if first in by_name and second in by_name:
+                hoisted = by_name[first]["cycle"] + loop["ii"] < \
+                    by_name[second]["cycle"]
+                print(f"next {first} before {second}: "
+                      f"{'yes' if hoisted else 'no'}")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,13 @@
 //===----------------------------------------------------------------------===//
 #include "mlir/InitAllTranslations.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+#include "weft/Frontend/ONNX/ImportONNX.h"
 #include "weft/Schedule/ScheduleExport.h"
 
 int main(int argc, char **argv) {
   mlir::registerAllTranslations();
   mlir::weft::registerScheduleExport();
+  mlir::weft::registerImportONNXTranslation();
   return mlir::failed(
       mlir::mlirTranslateMain(argc, argv, "Weft translation driver\n"));
 }

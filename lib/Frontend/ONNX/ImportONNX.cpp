@@ -1,0 +1,1589 @@
+//===- ImportONNX.cpp - ONNX models into the weft dialect -----------------===//
+//
+// Reads a binary ONNX ModelProto with the protobuf classes of libonnx and
+// builds one `func.func @main`: graph inputs (other than initializers) are
+// its arguments, graph outputs its results, every node becomes the weft op
+// (or the few weft ops) that computes it, and initializers become
+// `arith.constant`s.
+//
+// Everything here runs on user input, so nothing asserts: every problem is a
+// diagnostic located at NameLoc("<node name>", <file>:0:0) and the import
+// fails. Result types come from the ops' InferTypeOpInterface, so the shapes
+// the model declares (graph outputs, value_info) are checked, not trusted.
+//
+//===----------------------------------------------------------------------===//
+#include "weft/Frontend/ONNX/ImportONNX.h"
+
+#include "weft/Dialect/Utils/ShapeUtils.h"
+#include "weft/Dialect/Weft/IR/WeftDialect.h"
+#include "weft/Dialect/Weft/IR/WeftOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/bit.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <climits>
+#include <cstring>
+#include <deque>
+
+using namespace mlir;
+using namespace mlir::weft;
+
+using onnx::AttributeProto;
+using onnx::NodeProto;
+using onnx::TensorProto;
+using onnx::TypeProto;
+
+namespace {
+
+/// The ai.onnx opsets whose semantics this importer implements. 13 is where
+/// Softmax became a single-axis op and the Reduce/Split ops took their current
+/// form; up to 21 none of the imported ops changed meaning (later versions only
+/// added element types, DequantizeLinear's block_size in 21, Gelu in 20).
+constexpr int64_t kMinOpset = 13;
+constexpr int64_t kMaxOpset = 21;
+
+/// Initializers with at most this many elements are printed inline; larger
+/// ones go to `dense_resource` blobs so weights are never spelled out as text.
+constexpr int64_t kMaxInlineElements = 16;
+
+/// The MLIR element type of an ONNX tensor element type, or null for the
+/// types weft cannot hold (strings, complex numbers, ...). Signed ONNX
+/// integers become signless integers (read as signed), unsigned ones
+/// unsigned integers, so that quantized uint8 / int8 data keeps its meaning.
+Type convertElementType(MLIRContext *ctx, int32_t dataType) {
+  auto signless = [&](unsigned width) { return IntegerType::get(ctx, width); };
+  auto unsignedInt = [&](unsigned width) {
+    return IntegerType::get(ctx, width, IntegerType::Unsigned);
+  };
+  switch (dataType) {
+  case TensorProto::FLOAT:
+    return Float32Type::get(ctx);
+  case TensorProto::FLOAT16:
+    return Float16Type::get(ctx);
+  case TensorProto::BFLOAT16:
+    return BFloat16Type::get(ctx);
+  case TensorProto::DOUBLE:
+    return Float64Type::get(ctx);
+  case TensorProto::BOOL:
+    return signless(1);
+  case TensorProto::INT8:
+    return signless(8);
+  case TensorProto::INT16:
+    return signless(16);
+  case TensorProto::INT32:
+    return signless(32);
+  case TensorProto::INT64:
+    return signless(64);
+  case TensorProto::UINT8:
+    return unsignedInt(8);
+  case TensorProto::UINT16:
+    return unsignedInt(16);
+  case TensorProto::UINT32:
+    return unsignedInt(32);
+  case TensorProto::UINT64:
+    return unsignedInt(64);
+  default:
+    return {};
+  }
+}
+
+/// Bytes one element takes in MLIR's dense storage (and in our resource
+/// blobs): i1 and sub-byte integers take a whole byte.
+int64_t storageBytes(Type elementType) {
+  return std::max<int64_t>(
+      1, llvm::divideCeil(elementType.getIntOrFloatBitWidth(), 8));
+}
+
+/// Resource blob keys are printed as identifiers; ONNX names may hold any
+/// character.
+std::string blobName(StringRef name) {
+  std::string result = name.empty() ? "onnx_tensor" : name.str();
+  for (char &c : result)
+    if (!llvm::isAlnum(c) && c != '_' && c != '.')
+      c = '_';
+  return result;
+}
+
+/// A tensor's shape and elements, the elements in MLIR's dense storage
+/// layout (little-endian, one byte per i1 / sub-byte integer).
+struct TensorData {
+  RankedTensorType type;
+  std::vector<char> bytes;
+
+  int64_t numElements() const { return type.getNumElements(); }
+  /// Element `i` as an integer (integer tensors only).
+  int64_t getInt(int64_t i) const {
+    unsigned width = type.getElementTypeBitWidth();
+    int64_t value = 0;
+    std::memcpy(&value, bytes.data() + i * storageBytes(type.getElementType()),
+                storageBytes(type.getElementType()));
+    if (width < 64 && !type.getElementType().isUnsignedInteger() && width > 1)
+      value = llvm::SignExtend64(value, width);
+    return value;
+  }
+};
+
+/// One node being imported, with its location and diagnostics helpers.
+struct Node {
+  const NodeProto &proto;
+  std::string name;
+  Location loc;
+
+  StringRef opType() const { return proto.op_type(); }
+
+  /// Starts an error that names the op type and the node.
+  InFlightDiagnostic error() const {
+    return emitError(loc) << opType() << " node '" << name << "': ";
+  }
+
+  const AttributeProto *findAttr(StringRef attrName) const {
+    for (const AttributeProto &attr : proto.attribute())
+      if (attr.name() == attrName)
+        return &attr;
+    return nullptr;
+  }
+
+  /// True if attribute `attr` is of `kind`; old exporters leave `type`
+  /// unset and only fill the field.
+  static bool isKind(const AttributeProto &attr,
+                     AttributeProto::AttributeType kind, bool hasField) {
+    return attr.type() == kind ||
+           (attr.type() == AttributeProto::UNDEFINED && hasField);
+  }
+
+  FailureOr<int64_t> getInt(StringRef attrName,
+                            std::optional<int64_t> dflt) const {
+    const AttributeProto *attr = findAttr(attrName);
+    if (!attr) {
+      if (dflt)
+        return *dflt;
+      error() << "missing required attribute '" << attrName << "'";
+      return failure();
+    }
+    if (!isKind(*attr, AttributeProto::INT, attr->has_i())) {
+      error() << "attribute '" << attrName << "' must be an int";
+      return failure();
+    }
+    return attr->i();
+  }
+
+  FailureOr<float> getFloat(StringRef attrName, float dflt) const {
+    const AttributeProto *attr = findAttr(attrName);
+    if (!attr)
+      return dflt;
+    if (!isKind(*attr, AttributeProto::FLOAT, attr->has_f())) {
+      error() << "attribute '" << attrName << "' must be a float";
+      return failure();
+    }
+    return attr->f();
+  }
+
+  FailureOr<std::string> getString(StringRef attrName, StringRef dflt) const {
+    const AttributeProto *attr = findAttr(attrName);
+    if (!attr)
+      return dflt.str();
+    if (!isKind(*attr, AttributeProto::STRING, attr->has_s())) {
+      error() << "attribute '" << attrName << "' must be a string";
+      return failure();
+    }
+    return attr->s();
+  }
+
+  /// The ints of attribute `attrName`, or nothing if it is absent.
+  FailureOr<std::optional<SmallVector<int64_t>>>
+  getInts(StringRef attrName) const {
+    const AttributeProto *attr = findAttr(attrName);
+    if (!attr)
+      return std::optional<SmallVector<int64_t>>();
+    if (!isKind(*attr, AttributeProto::INTS, attr->ints_size() > 0)) {
+      error() << "attribute '" << attrName << "' must be a list of ints";
+      return failure();
+    }
+    return std::optional<SmallVector<int64_t>>(
+        SmallVector<int64_t>(attr->ints().begin(), attr->ints().end()));
+  }
+
+  /// Checks the number of inputs and that outputs past `maxOutputs` (which
+  /// weft does not compute, e.g. LayerNormalization's Mean) are unused.
+  LogicalResult checkArity(int minInputs, int maxInputs,
+                           int maxOutputs = 1) const {
+    if (proto.input_size() < minInputs || proto.input_size() > maxInputs) {
+      auto diag = error() << "expected ";
+      if (minInputs == maxInputs)
+        diag << minInputs;
+      else
+        diag << minInputs << " to " << maxInputs;
+      return diag << " inputs, got " << proto.input_size();
+    }
+    if (proto.output_size() < 1 || proto.output(0).empty())
+      return error() << "has no output";
+    for (int i = maxOutputs, e = proto.output_size(); i < e; ++i)
+      if (!proto.output(i).empty())
+        return error() << "output #" << i << " ('" << proto.output(i)
+                       << "') is not supported";
+    return success();
+  }
+};
+
+class ONNXImporter {
+public:
+  ONNXImporter(MLIRContext *ctx, StringRef fileName)
+      : ctx(ctx), builder(ctx), fileName(fileName),
+        fileLoc(FileLineColLoc::get(ctx, fileName, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> import(StringRef bytes);
+
+private:
+  Location nameLoc(StringRef name) {
+    return NameLoc::get(StringAttr::get(ctx, name), fileLoc);
+  }
+
+  LogicalResult readOpsets(const onnx::ModelProto &model);
+  LogicalResult importGraph(const onnx::GraphProto &graph);
+  LogicalResult importNode(const NodeProto &proto, int index);
+
+  // Types and tensors.
+  FailureOr<RankedTensorType> convertType(const TypeProto &type, Location loc,
+                                          const Twine &what);
+  LogicalResult checkDeclaredType(const TypeProto &declared, Type actual,
+                                  Location loc, const Twine &what);
+  FailureOr<TensorData> readTensor(const TensorProto &tensor, Location loc);
+  LogicalResult readExternalData(const TensorProto &tensor, int64_t size,
+                                 std::vector<char> &bytes, Location loc);
+  Value createConstant(const TensorData &data, StringRef name, Location loc);
+  Value createScalar(Type elementType, double value, Location loc);
+
+  // Values.
+  FailureOr<Value> lookup(StringRef name, Location loc);
+  FailureOr<Value> operand(const Node &node, int index);
+  FailureOr<Value> optionalOperand(const Node &node, int index);
+  const TensorProto *constantOperand(const Node &node, int index);
+  LogicalResult setOutput(const Node &node, int index, Value value);
+  LogicalResult define(StringRef name, Location loc);
+
+  // Op construction.
+  FailureOr<Value> finish(Operation *op);
+  FailureOr<Value> reshape(Value input, ArrayRef<int64_t> shape, Location loc);
+  FailureOr<Value> adaptQuantParam(const Node &node, Value value,
+                                   const TensorProto *constant,
+                                   ArrayRef<int64_t> targetShape,
+                                   int64_t sourceAxis, StringRef what);
+
+  // Node importers.
+  LogicalResult importBinary(const Node &node);
+  LogicalResult importUnary(const Node &node);
+  LogicalResult importMatMul(const Node &node);
+  LogicalResult importGemm(const Node &node);
+  LogicalResult importGelu(const Node &node, GeluApproximation approximation,
+                           bool hasBias);
+  LogicalResult importSoftmax(const Node &node);
+  LogicalResult importLayerNorm(const Node &node, bool rms);
+  LogicalResult importTranspose(const Node &node);
+  LogicalResult importReshape(const Node &node);
+  LogicalResult importConstant(const Node &node);
+  LogicalResult importIdentity(const Node &node);
+  LogicalResult importDequantizeLinear(const Node &node);
+  LogicalResult importMatMulNBits(const Node &node);
+
+  MLIRContext *ctx;
+  OpBuilder builder;
+  std::string fileName;
+  Location fileLoc;
+
+  int64_t defaultOpset = 0;
+  std::optional<int64_t> microsoftOpset;
+  llvm::StringSet<> otherDomains;
+
+  /// Values computed so far, by ONNX name.
+  llvm::StringMap<Value> values;
+  /// Initializers and Constant node outputs, by name; they become
+  /// `arith.constant`s when first used as a value, and ops that need their
+  /// contents (Reshape's shape, MatMulNBits' packed weight) read them here.
+  llvm::StringMap<const TensorProto *> constants;
+  /// Tensors made from Constant nodes' scalar / list attributes.
+  std::deque<TensorProto> ownedTensors;
+  /// The node being imported, named in the errors located at it.
+  const Node *currentNode = nullptr;
+  /// Declared types of intermediate values (graph.value_info).
+  llvm::StringMap<const TypeProto *> declaredTypes;
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Model and graph
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp> ONNXImporter::import(StringRef bytes) {
+  // A failing op is only half built; the node name says more than its
+  // generic form would.
+  bool printOp = ctx->shouldPrintOpOnDiagnostic();
+  ctx->printOpOnDiagnostic(false);
+  llvm::scope_exit restore([&] { ctx->printOpOnDiagnostic(printOp); });
+
+  onnx::ModelProto model;
+  if (bytes.size() > static_cast<size_t>(INT_MAX)) {
+    emitError(fileLoc) << "'" << fileName
+                       << "' is larger than 2 GiB; store the weights as "
+                          "ONNX external data";
+    return nullptr;
+  }
+  if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    emitError(fileLoc) << "cannot read '" << fileName
+                       << "' as an ONNX model: the protobuf is malformed or "
+                          "truncated";
+    return nullptr;
+  }
+  if (!model.has_graph()) {
+    emitError(fileLoc) << "'" << fileName
+                       << "' holds no ONNX graph (not an ONNX model, or "
+                          "truncated)";
+    return nullptr;
+  }
+  if (failed(readOpsets(model)))
+    return nullptr;
+
+  // Errors from op verifiers and shape inference know the op, not the ONNX
+  // node; and the printed location of NameLoc("<node>", <file>:0:0) shows
+  // only the file. Name the node in every error located at it.
+  ScopedDiagnosticHandler nameNodes(ctx, [&](Diagnostic &diag) {
+    if (!currentNode || diag.getLocation() != currentNode->loc)
+      return failure();
+    std::string prefix =
+        (currentNode->opType() + " node '" + currentNode->name + "': ").str();
+    std::string message = diag.str();
+    if (StringRef(message).starts_with(prefix))
+      return failure();
+    Diagnostic named(diag.getLocation(), diag.getSeverity());
+    named << prefix << message;
+    for (Diagnostic &note : diag.getNotes())
+      named.attachNote(note.getLocation()) << note.str();
+    diag = std::move(named);
+    // Let the next handler print it.
+    return failure();
+  });
+
+  OwningOpRef<ModuleOp> module(ModuleOp::create(fileLoc));
+  builder.setInsertionPointToEnd(module->getBody());
+  if (failed(importGraph(model.graph())))
+    return nullptr;
+  // Constants are materialized when an op asks for a value, also for
+  // operands that end up re-laid out (quantization parameters); drop the
+  // ones nothing uses.
+  module->walk([](arith::ConstantOp constant) {
+    if (constant.use_empty())
+      constant.erase();
+  });
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+LogicalResult ONNXImporter::readOpsets(const onnx::ModelProto &model) {
+  bool hasDefault = false;
+  for (const onnx::OperatorSetIdProto &opset : model.opset_import()) {
+    StringRef domain = opset.domain();
+    if (domain.empty() || domain == "ai.onnx") {
+      hasDefault = true;
+      defaultOpset = opset.version();
+    } else if (domain == "com.microsoft") {
+      microsoftOpset = opset.version();
+    } else {
+      // Only an error if a node uses it.
+      otherDomains.insert(domain);
+    }
+  }
+  if (!hasDefault)
+    return emitError(fileLoc) << "the model imports no ai.onnx opset";
+  if (defaultOpset < kMinOpset || defaultOpset > kMaxOpset)
+    return emitError(fileLoc)
+           << "ai.onnx opset " << defaultOpset << " is not supported (opsets "
+           << kMinOpset << " to " << kMaxOpset
+           << " are; convert the model with onnx.version_converter)";
+  return success();
+}
+
+LogicalResult ONNXImporter::importGraph(const onnx::GraphProto &graph) {
+  for (const TensorProto &init : graph.initializer()) {
+    if (init.name().empty())
+      return emitError(fileLoc) << "an initializer has no name";
+    if (!constants.try_emplace(init.name(), &init).second)
+      return emitError(nameLoc(init.name()))
+             << "initializer '" << init.name() << "' is defined twice";
+  }
+  if (graph.sparse_initializer_size() > 0)
+    return emitError(nameLoc(graph.sparse_initializer(0).values().name()))
+           << "sparse initializers are not supported";
+  for (const onnx::ValueInfoProto &info : graph.value_info())
+    declaredTypes[info.name()] = &info.type();
+
+  // Graph inputs that are also initializers are weights with a default value
+  // (models of IR version < 4 list every initializer as an input); they are
+  // constants, not arguments.
+  SmallVector<Type> argTypes;
+  SmallVector<std::pair<StringRef, Location>> args;
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    if (constants.count(input.name()))
+      continue;
+    Location loc = nameLoc(input.name());
+    if (input.name().empty())
+      return emitError(loc) << "a graph input has no name";
+    FailureOr<RankedTensorType> type =
+        convertType(input.type(), loc, "graph input '" + input.name() + "'");
+    if (failed(type))
+      return failure();
+    argTypes.push_back(*type);
+    args.emplace_back(input.name(), loc);
+  }
+
+  Location funcLoc = graph.name().empty() ? fileLoc : nameLoc(graph.name());
+  auto func = func::FuncOp::create(builder, funcLoc, "main",
+                                   builder.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (auto [arg, nameAndLoc] : llvm::zip(entry->getArguments(), args)) {
+    arg.setLoc(nameAndLoc.second);
+    if (failed(define(nameAndLoc.first, nameAndLoc.second)))
+      return failure();
+    values[nameAndLoc.first] = arg;
+  }
+  builder.setInsertionPointToEnd(entry);
+
+  for (auto [index, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, index)))
+      return failure();
+
+  if (graph.output_size() == 0)
+    return emitError(funcLoc) << "the graph has no outputs";
+  SmallVector<Value> results;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    Location loc = nameLoc(output.name());
+    FailureOr<Value> value = lookup(output.name(), loc);
+    if (failed(value))
+      return failure();
+    if (failed(checkDeclaredType(output.type(), value->getType(), loc,
+                                 "graph output '" + output.name() + "'")))
+      return failure();
+    results.push_back(*value);
+  }
+  func::ReturnOp::create(builder, funcLoc, results);
+  func.setFunctionType(
+      builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Types and tensors
+//===----------------------------------------------------------------------===//
+
+FailureOr<RankedTensorType> ONNXImporter::convertType(const TypeProto &type,
+                                                      Location loc,
+                                                      const Twine &what) {
+  if (!type.has_tensor_type()) {
+    emitError(loc) << what << " is not a tensor";
+    return failure();
+  }
+  const TypeProto::Tensor &tensor = type.tensor_type();
+  Type elementType = convertElementType(ctx, tensor.elem_type());
+  if (!elementType) {
+    emitError(loc) << what << " has an unsupported element type ("
+                   << TensorProto::DataType_Name(
+                          static_cast<TensorProto::DataType>(
+                              tensor.elem_type()))
+                   << ", " << tensor.elem_type() << ")";
+    return failure();
+  }
+  if (!tensor.has_shape()) {
+    emitError(loc) << what << " has no shape (its rank is unknown)";
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  for (const onnx::TensorShapeProto::Dimension &dim : tensor.shape().dim()) {
+    if (!dim.has_dim_value()) {
+      // A named (dim_param) or unknown dimension.
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    if (dim.dim_value() < 0) {
+      emitError(loc) << what << " has a negative dimension " << dim.dim_value();
+      return failure();
+    }
+    shape.push_back(dim.dim_value());
+  }
+  return RankedTensorType::get(shape, elementType);
+}
+
+LogicalResult ONNXImporter::checkDeclaredType(const TypeProto &declared,
+                                              Type actual, Location loc,
+                                              const Twine &what) {
+  // A value without declared type leaves it to inference.
+  if (declared.value_case() == TypeProto::VALUE_NOT_SET)
+    return success();
+  if (!declared.has_tensor_type())
+    return emitError(loc) << what << " is declared as a non-tensor type";
+  const TypeProto::Tensor &tensor = declared.tensor_type();
+  auto actualType = cast<RankedTensorType>(actual);
+  auto mismatch = [&]() -> LogicalResult {
+    auto diag = emitError(loc) << what << " is declared as ";
+    FailureOr<RankedTensorType> declaredType =
+        tensor.has_shape() && convertElementType(ctx, tensor.elem_type())
+            ? convertType(declared, loc, what)
+            : FailureOr<RankedTensorType>(failure());
+    if (succeeded(declaredType))
+      diag << *declaredType;
+    else
+      diag << "a different type";
+    return diag << " but the model computes " << actual;
+  };
+  if (tensor.elem_type() != TensorProto::UNDEFINED &&
+      convertElementType(ctx, tensor.elem_type()) !=
+          actualType.getElementType())
+    return mismatch();
+  if (!tensor.has_shape())
+    return success();
+  if (tensor.shape().dim_size() != actualType.getRank())
+    return mismatch();
+  for (auto [dim, size] :
+       llvm::zip(tensor.shape().dim(), actualType.getShape()))
+    if (dim.has_dim_value() && !ShapedType::isDynamic(size) &&
+        dim.dim_value() != size)
+      return mismatch();
+  return success();
+}
+
+LogicalResult ONNXImporter::readExternalData(const TensorProto &tensor,
+                                             int64_t size,
+                                             std::vector<char> &bytes,
+                                             Location loc) {
+  std::string location;
+  int64_t offset = 0;
+  std::optional<int64_t> length;
+  for (const onnx::StringStringEntryProto &entry : tensor.external_data()) {
+    if (entry.key() == "location") {
+      location = entry.value();
+    } else if (entry.key() == "offset" || entry.key() == "length") {
+      int64_t value;
+      if (StringRef(entry.value()).getAsInteger(10, value) || value < 0)
+        return emitError(loc) << "external data " << entry.key() << " '"
+                              << entry.value() << "' is not a valid size";
+      if (entry.key() == "offset")
+        offset = value;
+      else
+        length = value;
+    }
+  }
+  if (location.empty() || llvm::sys::path::is_absolute(location))
+    return emitError(loc) << "external data of tensor '" << tensor.name()
+                          << "' needs a relative 'location'";
+  if (length && *length != size)
+    return emitError(loc) << "external data of tensor '" << tensor.name()
+                          << "' has length " << *length << ", expected "
+                          << size;
+  SmallString<256> path(llvm::sys::path::parent_path(fileName));
+  llvm::sys::path::append(path, location);
+  auto buffer = llvm::MemoryBuffer::getFileSlice(path, size, offset);
+  if (!buffer)
+    return emitError(loc) << "cannot read external data of tensor '"
+                          << tensor.name() << "' from '" << path
+                          << "': " << buffer.getError().message();
+  if (static_cast<int64_t>((*buffer)->getBufferSize()) != size)
+    return emitError(loc) << "external data file '" << path
+                          << "' is too short for tensor '" << tensor.name()
+                          << "'";
+  bytes.assign((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
+  return success();
+}
+
+FailureOr<TensorData> ONNXImporter::readTensor(const TensorProto &tensor,
+                                               Location loc) {
+  // Resource blobs and raw_data are little-endian byte streams.
+  if (llvm::endianness::native != llvm::endianness::little) {
+    emitError(loc) << "the ONNX importer needs a little-endian host";
+    return failure();
+  }
+  Type elementType = convertElementType(ctx, tensor.data_type());
+  if (!elementType) {
+    emitError(loc) << "tensor '" << tensor.name()
+                   << "' has an unsupported element type ("
+                   << tensor.data_type() << ")";
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  int64_t numElements = 1;
+  for (int64_t dim : tensor.dims()) {
+    if (dim < 0 || llvm::MulOverflow(numElements, dim, numElements)) {
+      emitError(loc) << "tensor '" << tensor.name() << "' has an invalid shape";
+      return failure();
+    }
+    shape.push_back(dim);
+  }
+  TensorData data{RankedTensorType::get(shape, elementType), {}};
+  int64_t width = storageBytes(elementType);
+  int64_t size;
+  if (llvm::MulOverflow(numElements, width, size)) {
+    emitError(loc) << "tensor '" << tensor.name() << "' is too large";
+    return failure();
+  }
+
+  if (tensor.data_location() == TensorProto::EXTERNAL) {
+    if (failed(readExternalData(tensor, size, data.bytes, loc)))
+      return failure();
+    return data;
+  }
+  if (tensor.has_raw_data()) {
+    if (static_cast<int64_t>(tensor.raw_data().size()) != size) {
+      emitError(loc) << "tensor '" << tensor.name() << "' holds "
+                     << tensor.raw_data().size() << " bytes of raw data for "
+                     << numElements << " elements of " << elementType;
+      return failure();
+    }
+    data.bytes.assign(tensor.raw_data().begin(), tensor.raw_data().end());
+    return data;
+  }
+
+  // Typed fields: each value is stored widened (e.g. float16 bit patterns and
+  // int8 in int32_data), so keep the low `width` bytes of each.
+  auto copyField = [&](const auto &field) -> LogicalResult {
+    if (field.size() != numElements)
+      return emitError(loc)
+             << "tensor '" << tensor.name() << "' holds " << field.size()
+             << " values for " << numElements << " elements";
+    data.bytes.resize(size);
+    for (int64_t i = 0; i < numElements; ++i) {
+      auto value = field.Get(i);
+      static_assert(std::is_arithmetic_v<decltype(value)>);
+      std::memcpy(data.bytes.data() + i * width, &value,
+                  std::min<int64_t>(width, sizeof(value)));
+    }
+    return success();
+  };
+  LogicalResult result = failure();
+  switch (tensor.data_type()) {
+  case TensorProto::FLOAT:
+    result = copyField(tensor.float_data());
+    break;
+  case TensorProto::DOUBLE:
+    result = copyField(tensor.double_data());
+    break;
+  case TensorProto::INT64:
+    result = copyField(tensor.int64_data());
+    break;
+  case TensorProto::UINT32:
+  case TensorProto::UINT64:
+    result = copyField(tensor.uint64_data());
+    break;
+  default:
+    result = copyField(tensor.int32_data());
+    break;
+  }
+  if (failed(result))
+    return failure();
+  return data;
+}
+
+Value ONNXImporter::createConstant(const TensorData &data, StringRef name,
+                                   Location loc) {
+  ElementsAttr value;
+  if (data.numElements() > kMaxInlineElements) {
+    value = DenseResourceElementsAttr::get(
+        data.type, blobName(name),
+        HeapAsmResourceBlob::allocateAndCopyWithAlign(data.bytes,
+                                                      alignof(uint64_t)));
+  } else if (data.type.getElementType().isInteger(1) ||
+             data.numElements() == 0) {
+    // DenseElementsAttr packs i1 as bits; build those from values.
+    SmallVector<bool> bits;
+    for (char byte : data.bytes)
+      bits.push_back(byte != 0);
+    value = DenseElementsAttr::get(data.type, bits);
+  } else {
+    value = DenseElementsAttr::getFromRawBuffer(data.type, data.bytes);
+  }
+  return arith::ConstantOp::create(builder, loc, cast<TypedAttr>(value));
+}
+
+Value ONNXImporter::createScalar(Type elementType, double value, Location loc) {
+  auto type = RankedTensorType::get({}, elementType);
+  Attribute element;
+  if (isa<FloatType>(elementType))
+    element = FloatAttr::get(elementType, value);
+  else
+    element = IntegerAttr::get(elementType, static_cast<int64_t>(value));
+  return arith::ConstantOp::create(builder, loc,
+                                   DenseElementsAttr::get(type, element));
+}
+
+//===----------------------------------------------------------------------===//
+// Values
+//===----------------------------------------------------------------------===//
+
+LogicalResult ONNXImporter::define(StringRef name, Location loc) {
+  if (values.count(name) || constants.count(name))
+    return emitError(loc) << "'" << name
+                          << "' is defined twice (ONNX graphs are in SSA "
+                             "form)";
+  return success();
+}
+
+FailureOr<Value> ONNXImporter::lookup(StringRef name, Location loc) {
+  if (auto it = values.find(name); it != values.end())
+    return it->second;
+  if (auto it = constants.find(name); it != constants.end()) {
+    Location constLoc = nameLoc(name);
+    FailureOr<TensorData> data = readTensor(*it->second, constLoc);
+    if (failed(data))
+      return failure();
+    Value value = createConstant(*data, name, constLoc);
+    values[name] = value;
+    return value;
+  }
+  emitError(loc) << "'" << name
+                 << "' is not a graph input, an initializer or the output "
+                    "of an earlier node";
+  return failure();
+}
+
+FailureOr<Value> ONNXImporter::operand(const Node &node, int index) {
+  if (index >= node.proto.input_size() || node.proto.input(index).empty()) {
+    node.error() << "input #" << index << " is required";
+    return failure();
+  }
+  FailureOr<Value> value = lookup(node.proto.input(index), node.loc);
+  if (failed(value))
+    return failure();
+  if (!isa<RankedTensorType>(value->getType())) {
+    node.error() << "input #" << index << " is not a ranked tensor";
+    return failure();
+  }
+  return value;
+}
+
+FailureOr<Value> ONNXImporter::optionalOperand(const Node &node, int index) {
+  if (index >= node.proto.input_size() || node.proto.input(index).empty())
+    return Value();
+  return operand(node, index);
+}
+
+const TensorProto *ONNXImporter::constantOperand(const Node &node, int index) {
+  if (index >= node.proto.input_size())
+    return nullptr;
+  // A value computed by a node shadows nothing: names are unique.
+  return constants.lookup(node.proto.input(index));
+}
+
+LogicalResult ONNXImporter::setOutput(const Node &node, int index,
+                                      Value value) {
+  if (index >= node.proto.output_size() || node.proto.output(index).empty())
+    return success();
+  StringRef name = node.proto.output(index);
+  if (failed(define(name, node.loc)))
+    return failure();
+  if (const TypeProto *declared = declaredTypes.lookup(name))
+    if (failed(checkDeclaredType(*declared, value.getType(), node.loc,
+                                 "value '" + name + "' (value_info)")))
+      return failure();
+  values[name] = value;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Op construction
+//===----------------------------------------------------------------------===//
+
+/// Every op is built with a placeholder result type, then given the types its
+/// InferTypeOpInterface computes and verified. The generated inferring
+/// builders would abort on a shape error, which user input must never cause;
+/// this way the error is a diagnostic at the node's location.
+FailureOr<Value> ONNXImporter::finish(Operation *op) {
+  if (auto infer = dyn_cast<InferTypeOpInterface>(op)) {
+    SmallVector<Type> types;
+    if (failed(infer.inferReturnTypes(
+            ctx, op->getLoc(), op->getOperands(), op->getRawDictionaryAttrs(),
+            op->getPropertiesStorage(), op->getRegions(), types)) ||
+        types.size() != op->getNumResults()) {
+      op->erase();
+      return failure();
+    }
+    for (auto [result, type] : llvm::zip(op->getResults(), types))
+      result.setType(type);
+  }
+  if (failed(verify(op))) {
+    op->erase();
+    return failure();
+  }
+  return op->getResult(0);
+}
+
+FailureOr<Value> ONNXImporter::reshape(Value input, ArrayRef<int64_t> shape,
+                                       Location loc) {
+  auto type = cast<RankedTensorType>(input.getType());
+  if (!type.hasStaticShape()) {
+    emitError(loc) << "reshaping " << type
+                   << " needs a static shape, but it has dynamic dimensions";
+    return failure();
+  }
+  return finish(ReshapeOp::create(
+      builder, loc, RankedTensorType::get(shape, type.getElementType()),
+      input));
+}
+
+/// Brings a quantization parameter (scale or zero point) into the shape weft
+/// wants: `targetShape`, with the source's single varying dimension (if any)
+/// at `sourceAxis` (-1 for a per-tensor scalar). Constants are re-laid out at
+/// import; other values can only be reshaped, not broadcast.
+FailureOr<Value> ONNXImporter::adaptQuantParam(const Node &node, Value value,
+                                               const TensorProto *constant,
+                                               ArrayRef<int64_t> targetShape,
+                                               int64_t sourceAxis,
+                                               StringRef what) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == targetShape)
+    return value;
+  int64_t targetElements = 1;
+  for (int64_t dim : targetShape)
+    targetElements *= dim;
+  if (!constant) {
+    if (type.hasStaticShape() && type.getNumElements() == targetElements)
+      return reshape(value, targetShape, node.loc);
+    node.error() << what << " must be an initializer: weft needs it as "
+                 << RankedTensorType::get(targetShape, type.getElementType())
+                 << " and only constants can be broadcast at import";
+    return failure();
+  }
+  FailureOr<TensorData> source = readTensor(*constant, node.loc);
+  if (failed(source))
+    return failure();
+  TensorData target{RankedTensorType::get(targetShape, type.getElementType()),
+                    {}};
+  int64_t width = storageBytes(type.getElementType());
+  target.bytes.resize(targetElements * width);
+  // Stride of `sourceAxis` in the target's row-major order.
+  int64_t inner = 1;
+  if (sourceAxis >= 0)
+    for (int64_t dim : targetShape.drop_front(sourceAxis + 1))
+      inner *= dim;
+  for (int64_t i = 0; i < targetElements; ++i) {
+    int64_t from = sourceAxis < 0 ? 0 : (i / inner) % targetShape[sourceAxis];
+    std::memcpy(target.bytes.data() + i * width,
+                source->bytes.data() + from * width, width);
+  }
+  return createConstant(target, constant->name(), node.loc);
+}
+
+//===----------------------------------------------------------------------===//
+// Nodes
+//===----------------------------------------------------------------------===//
+
+LogicalResult ONNXImporter::importNode(const NodeProto &proto, int index) {
+  std::string name = proto.name().empty()
+                         ? proto.op_type() + "_" + std::to_string(index)
+                         : proto.name();
+  Node node{proto, name, nameLoc(name)};
+  currentNode = &node;
+  llvm::scope_exit clearCurrent([&] { currentNode = nullptr; });
+  StringRef domain = proto.domain();
+  StringRef op = proto.op_type();
+
+  if (domain.empty() || domain == "ai.onnx") {
+    if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Max")
+      return importBinary(node);
+    if (op == "Relu" || op == "Exp" || op == "Sigmoid" || op == "Tanh" ||
+        op == "Erf" || op == "Sqrt" || op == "Neg")
+      return importUnary(node);
+    if (op == "MatMul")
+      return importMatMul(node);
+    if (op == "Gemm")
+      return importGemm(node);
+    if (op == "Softmax")
+      return importSoftmax(node);
+    if (op == "LayerNormalization")
+      return importLayerNorm(node, /*rms=*/false);
+    if (op == "Transpose")
+      return importTranspose(node);
+    if (op == "Reshape")
+      return importReshape(node);
+    if (op == "Constant")
+      return importConstant(node);
+    if (op == "Identity")
+      return importIdentity(node);
+    if (op == "DequantizeLinear")
+      return importDequantizeLinear(node);
+    if (op == "Gelu") {
+      if (defaultOpset < 20)
+        return node.error() << "Gelu is an ai.onnx op from opset 20 on, the "
+                               "model imports opset "
+                            << defaultOpset;
+      FailureOr<std::string> approximate =
+          node.getString("approximate", "none");
+      if (failed(approximate))
+        return failure();
+      if (*approximate != "none" && *approximate != "tanh")
+        return node.error() << "approximate must be 'none' or 'tanh', got '"
+                            << *approximate << "'";
+      return importGelu(node,
+                        *approximate == "tanh" ? GeluApproximation::tanh
+                                               : GeluApproximation::none,
+                        /*hasBias=*/false);
+    }
+  } else if (domain == "com.microsoft") {
+    if (!microsoftOpset)
+      return node.error() << "uses domain 'com.microsoft', which the model "
+                             "does not import";
+    if (op == "MatMulNBits")
+      return importMatMulNBits(node);
+    if (op == "Gelu")
+      return importGelu(node, GeluApproximation::none, /*hasBias=*/false);
+    if (op == "FastGelu")
+      return importGelu(node, GeluApproximation::tanh, /*hasBias=*/true);
+    if (op == "SimplifiedLayerNormalization")
+      return importLayerNorm(node, /*rms=*/true);
+  }
+  auto diag = node.error() << "unsupported ONNX op '" << op << "'";
+  if (!domain.empty())
+    diag << " (domain '" << domain << "')";
+  return diag;
+}
+
+LogicalResult ONNXImporter::importBinary(const Node &node) {
+  bool variadic = node.opType() == "Max";
+  if (failed(node.checkArity(variadic ? 1 : 2, variadic ? INT_MAX : 2)))
+    return failure();
+  FailureOr<Value> result = operand(node, 0);
+  if (failed(result))
+    return failure();
+  // Max takes any number of inputs; it is a chain of binary maxima.
+  for (int i = 1, e = node.proto.input_size(); i < e; ++i) {
+    FailureOr<Value> rhs = operand(node, i);
+    if (failed(rhs))
+      return failure();
+    Type placeholder = result->getType();
+    Operation *op;
+    StringRef opType = node.opType();
+    if (opType == "Add")
+      op = AddOp::create(builder, node.loc, placeholder, *result, *rhs);
+    else if (opType == "Sub")
+      op = SubOp::create(builder, node.loc, placeholder, *result, *rhs);
+    else if (opType == "Mul")
+      op = MulOp::create(builder, node.loc, placeholder, *result, *rhs);
+    else if (opType == "Div")
+      op = DivOp::create(builder, node.loc, placeholder, *result, *rhs);
+    else
+      op = MaxOp::create(builder, node.loc, placeholder, *result, *rhs);
+    result = finish(op);
+    if (failed(result))
+      return failure();
+  }
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importUnary(const Node &node) {
+  if (failed(node.checkArity(1, 1)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  if (failed(input))
+    return failure();
+  Type type = input->getType();
+  StringRef opType = node.opType();
+  Operation *op;
+  if (opType == "Relu")
+    op = ReluOp::create(builder, node.loc, type, *input);
+  else if (opType == "Exp")
+    op = ExpOp::create(builder, node.loc, type, *input);
+  else if (opType == "Sigmoid")
+    op = SigmoidOp::create(builder, node.loc, type, *input);
+  else if (opType == "Tanh")
+    op = TanhOp::create(builder, node.loc, type, *input);
+  else if (opType == "Erf")
+    op = ErfOp::create(builder, node.loc, type, *input);
+  else if (opType == "Sqrt")
+    op = SqrtOp::create(builder, node.loc, type, *input);
+  else
+    op = NegOp::create(builder, node.loc, type, *input);
+  FailureOr<Value> result = finish(op);
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importMatMul(const Node &node) {
+  if (failed(node.checkArity(2, 2)))
+    return failure();
+  FailureOr<Value> lhs = operand(node, 0), rhs = operand(node, 1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  // weft.matmul wants rank >= 2; ONNX MatMul promotes a 1-D lhs to [1, K]
+  // and a 1-D rhs to [K, 1], then drops the added dimension again.
+  auto lhsType = cast<RankedTensorType>(lhs->getType());
+  auto rhsType = cast<RankedTensorType>(rhs->getType());
+  bool lhsVector = lhsType.getRank() == 1, rhsVector = rhsType.getRank() == 1;
+  if (lhsType.getRank() == 0 || rhsType.getRank() == 0)
+    return node.error() << "MatMul operands must not be scalars";
+  if (lhsVector)
+    lhs = reshape(*lhs, {1, lhsType.getDimSize(0)}, node.loc);
+  if (succeeded(lhs) && rhsVector)
+    rhs = reshape(*rhs, {rhsType.getDimSize(0), 1}, node.loc);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  FailureOr<Value> result =
+      finish(MatmulOp::create(builder, node.loc, lhs->getType(), *lhs, *rhs));
+  if (failed(result))
+    return failure();
+  if (lhsVector || rhsVector) {
+    auto type = cast<RankedTensorType>(result->getType());
+    SmallVector<int64_t> shape(type.getShape().drop_back(2));
+    if (!lhsVector)
+      shape.push_back(type.getDimSize(type.getRank() - 2));
+    if (!rhsVector)
+      shape.push_back(type.getDimSize(type.getRank() - 1));
+    result = reshape(*result, shape, node.loc);
+    if (failed(result))
+      return failure();
+  }
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importGemm(const Node &node) {
+  if (failed(node.checkArity(2, 3)))
+    return failure();
+  FailureOr<Value> a = operand(node, 0), b = operand(node, 1),
+                   c = optionalOperand(node, 2);
+  FailureOr<float> alpha = node.getFloat("alpha", 1.0f),
+                   beta = node.getFloat("beta", 1.0f);
+  FailureOr<int64_t> transA = node.getInt("transA", 0),
+                     transB = node.getInt("transB", 0);
+  if (failed(a) || failed(b) || failed(c) || failed(alpha) || failed(beta) ||
+      failed(transA) || failed(transB))
+    return failure();
+  for (Value v : {*a, *b})
+    if (cast<RankedTensorType>(v.getType()).getRank() != 2)
+      return node.error() << "Gemm operands A and B must be 2-D, got "
+                          << v.getType();
+  // Y = alpha * A' B' + beta * C, with A' / B' transposed as asked.
+  auto transposed = [&](Value v, bool transpose) -> FailureOr<Value> {
+    if (!transpose)
+      return v;
+    return finish(TransposeOp::create(builder, node.loc, v.getType(), v,
+                                      ArrayRef<int64_t>{1, 0}));
+  };
+  a = transposed(*a, *transA != 0);
+  if (succeeded(a))
+    b = transposed(*b, *transB != 0);
+  if (failed(a) || failed(b))
+    return failure();
+  FailureOr<Value> y =
+      finish(MatmulOp::create(builder, node.loc, a->getType(), *a, *b));
+  if (failed(y))
+    return failure();
+  Type elementType = cast<RankedTensorType>(y->getType()).getElementType();
+  if (*alpha != 1.0f) {
+    Value scale = createScalar(elementType, *alpha, node.loc);
+    y = finish(MulOp::create(builder, node.loc, y->getType(), *y, scale));
+    if (failed(y))
+      return failure();
+  }
+  if (*c && *beta != 0.0f) {
+    Value bias = *c;
+    if (*beta != 1.0f) {
+      Value scale = createScalar(elementType, *beta, node.loc);
+      FailureOr<Value> scaled =
+          finish(MulOp::create(builder, node.loc, bias.getType(), bias, scale));
+      if (failed(scaled))
+        return failure();
+      bias = *scaled;
+    }
+    Type mmType = y->getType();
+    y = finish(AddOp::create(builder, node.loc, mmType, *y, bias));
+    if (failed(y))
+      return failure();
+    // C broadcasts to [M, N] one way only.
+    if (y->getType() != mmType)
+      return node.error() << "C of type " << bias.getType()
+                          << " does not broadcast to the product's " << mmType;
+  }
+  return setOutput(node, 0, *y);
+}
+
+LogicalResult ONNXImporter::importGelu(const Node &node,
+                                       GeluApproximation approximation,
+                                       bool hasBias) {
+  if (failed(node.checkArity(1, hasBias ? 2 : 1)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  FailureOr<Value> bias = optionalOperand(node, 1);
+  if (failed(input) || failed(bias))
+    return failure();
+  if (hasBias && *bias) {
+    input = finish(
+        AddOp::create(builder, node.loc, input->getType(), *input, *bias));
+    if (failed(input))
+      return failure();
+  }
+  FailureOr<Value> result =
+      finish(GeluOp::create(builder, node.loc, input->getType(), *input,
+                            GeluApproximationAttr::get(ctx, approximation)));
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importSoftmax(const Node &node) {
+  if (failed(node.checkArity(1, 1)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  FailureOr<int64_t> axis = node.getInt("axis", -1);
+  if (failed(input) || failed(axis))
+    return failure();
+  FailureOr<Value> result =
+      finish(SoftmaxOp::create(builder, node.loc, input->getType(), *input,
+                               builder.getI64IntegerAttr(*axis)));
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importLayerNorm(const Node &node, bool rms) {
+  // LayerNormalization's optional Mean / InvStdDev outputs are training
+  // outputs weft does not compute; using them is an error. `stash_type` (the
+  // precision of the statistics) is left to code generation.
+  if (failed(node.checkArity(2, rms ? 2 : 3, /*maxOutputs=*/1)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0), scale = operand(node, 1),
+                   bias = optionalOperand(node, 2);
+  FailureOr<int64_t> axis = node.getInt("axis", -1);
+  FailureOr<float> epsilon = node.getFloat("epsilon", 1e-5f);
+  if (failed(input) || failed(scale) || failed(bias) || failed(axis) ||
+      failed(epsilon))
+    return failure();
+  FailureOr<Value> result = finish(LayerNormOp::create(
+      builder, node.loc, input->getType(), *input, *scale, *bias,
+      builder.getI64IntegerAttr(*axis), builder.getF32FloatAttr(*epsilon),
+      rms ? builder.getUnitAttr() : UnitAttr()));
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importTranspose(const Node &node) {
+  if (failed(node.checkArity(1, 1)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  FailureOr<std::optional<SmallVector<int64_t>>> perm = node.getInts("perm");
+  if (failed(input) || failed(perm))
+    return failure();
+  // The default permutation reverses the dimensions.
+  SmallVector<int64_t> permutation;
+  if (*perm)
+    permutation = **perm;
+  else
+    for (int64_t i = cast<RankedTensorType>(input->getType()).getRank() - 1;
+         i >= 0; --i)
+      permutation.push_back(i);
+  FailureOr<Value> result = finish(TransposeOp::create(
+      builder, node.loc, input->getType(), *input, permutation));
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importReshape(const Node &node) {
+  if (failed(node.checkArity(2, 2)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  FailureOr<int64_t> allowZero = node.getInt("allowzero", 0);
+  if (failed(input) || failed(allowZero))
+    return failure();
+  // weft.reshape is static: the target shape must be known at import.
+  const TensorProto *shapeTensor = constantOperand(node, 1);
+  if (!shapeTensor)
+    return node.error() << "the shape input '" << node.proto.input(1)
+                        << "' must be an initializer or a Constant (weft "
+                           "reshapes to static shapes only)";
+  FailureOr<TensorData> shapeData = readTensor(*shapeTensor, node.loc);
+  if (failed(shapeData))
+    return failure();
+  if (shapeData->type.getRank() != 1 ||
+      !shapeData->type.getElementType().isInteger(64))
+    return node.error() << "the shape must be a 1-D int64 tensor, got "
+                        << shapeData->type;
+  auto inputType = cast<RankedTensorType>(input->getType());
+  if (!inputType.hasStaticShape())
+    return node.error() << "the input " << inputType
+                        << " has dynamic dimensions; weft reshapes static "
+                           "shapes only";
+  SmallVector<int64_t> shape;
+  std::optional<int64_t> inferred;
+  int64_t known = 1;
+  for (int64_t i = 0, e = shapeData->numElements(); i < e; ++i) {
+    int64_t dim = shapeData->getInt(i);
+    if (dim == 0 && *allowZero == 0) {
+      // 0 copies the input's dimension.
+      if (i >= inputType.getRank())
+        return node.error()
+               << "shape entry " << i << " is 0 (copy) but the input has rank "
+               << inputType.getRank();
+      dim = inputType.getDimSize(i);
+    } else if (dim == -1) {
+      if (inferred)
+        return node.error() << "the shape has more than one -1";
+      inferred = i;
+      shape.push_back(1);
+      continue;
+    } else if (dim < 0) {
+      return node.error() << "invalid shape entry " << dim;
+    }
+    if (llvm::MulOverflow(known, dim, known))
+      return node.error() << "the shape is too large";
+    shape.push_back(dim);
+  }
+  int64_t total = inputType.getNumElements();
+  if (inferred) {
+    if (known == 0 || total % known != 0)
+      return node.error() << "cannot infer the -1 dimension: " << total
+                          << " elements do not divide by " << known;
+    shape[*inferred] = total / known;
+  } else if (known != total) {
+    return node.error() << "cannot reshape " << inputType << " (" << total
+                        << " elements) to " << known << " elements";
+  }
+  FailureOr<Value> result = reshape(*input, shape, node.loc);
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importConstant(const Node &node) {
+  if (failed(node.checkArity(0, 0)))
+    return failure();
+  if (node.proto.attribute_size() != 1)
+    return node.error() << "expected exactly one value attribute";
+  const AttributeProto &attr = node.proto.attribute(0);
+  const TensorProto *tensor = nullptr;
+  StringRef attrName = attr.name();
+  if (attrName == "value") {
+    if (!attr.has_t())
+      return node.error() << "attribute 'value' must be a tensor";
+    tensor = &attr.t();
+  } else if (attrName == "value_float" || attrName == "value_floats" ||
+             attrName == "value_int" || attrName == "value_ints") {
+    // Scalars and lists become tensors, as ONNX defines them.
+    TensorProto &owned = ownedTensors.emplace_back();
+    owned.set_name(node.proto.output(0));
+    if (attrName == "value_float") {
+      owned.set_data_type(TensorProto::FLOAT);
+      owned.add_float_data(attr.f());
+    } else if (attrName == "value_floats") {
+      owned.set_data_type(TensorProto::FLOAT);
+      owned.add_dims(attr.floats_size());
+      *owned.mutable_float_data() = attr.floats();
+    } else if (attrName == "value_int") {
+      owned.set_data_type(TensorProto::INT64);
+      owned.add_int64_data(attr.i());
+    } else {
+      owned.set_data_type(TensorProto::INT64);
+      owned.add_dims(attr.ints_size());
+      *owned.mutable_int64_data() = attr.ints();
+    }
+    tensor = &owned;
+  } else {
+    return node.error() << "attribute '" << attrName
+                        << "' is not supported (sparse and string constants "
+                           "have no weft form)";
+  }
+  // Like an initializer: materialized on first use, readable by Reshape.
+  if (failed(define(node.proto.output(0), node.loc)))
+    return failure();
+  constants[node.proto.output(0)] = tensor;
+  return success();
+}
+
+LogicalResult ONNXImporter::importIdentity(const Node &node) {
+  if (failed(node.checkArity(1, 1)))
+    return failure();
+  // Keep constants constant, so a Reshape behind an Identity still sees its
+  // shape.
+  if (const TensorProto *constant = constantOperand(node, 0)) {
+    if (failed(define(node.proto.output(0), node.loc)))
+      return failure();
+    constants[node.proto.output(0)] = constant;
+    return success();
+  }
+  FailureOr<Value> input = operand(node, 0);
+  if (failed(input))
+    return failure();
+  return setOutput(node, 0, *input);
+}
+
+/// ONNX DequantizeLinear has three forms; weft.dequantize has one:
+/// `scale` with the input's shape except along `axis`, where it has
+/// ceil(dim / block_size) entries, or 1 for block_size 0. The forms map as:
+///  - blocked (block_size > 0, opset 21): the same layout, taken as is.
+///  - per-axis (1-D scale along axis a): rank 1: axis 0, block_size 1 (one
+///    scale per element); rank >= 2: block_size 0 along an axis b != a, with
+///    the scale laid out as [d0, ..., 1 (at b), ..., dn] (a reshape for rank
+///    2, a broadcast of the constant above).
+///  - per-tensor (scalar scale): block_size 0 along axis 0, the scale
+///    broadcast to [1, d1, ..., dn].
+/// Zero points follow their scales; an absent zero point is 0 in both.
+LogicalResult ONNXImporter::importDequantizeLinear(const Node &node) {
+  if (failed(node.checkArity(2, 3)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0), scale = operand(node, 1),
+                   zeroPoint = optionalOperand(node, 2);
+  FailureOr<int64_t> axisAttr = node.getInt("axis", 1);
+  FailureOr<int64_t> blockSize = node.getInt("block_size", 0);
+  if (failed(input) || failed(scale) || failed(zeroPoint) || failed(axisAttr) ||
+      failed(blockSize))
+    return failure();
+  auto inputType = cast<RankedTensorType>(input->getType());
+  auto scaleType = cast<RankedTensorType>(scale->getType());
+  int64_t rank = inputType.getRank();
+  if (rank == 0)
+    return node.error() << "dequantizing a scalar is not supported";
+  if (*zeroPoint && cast<RankedTensorType>(zeroPoint->getType()).getShape() !=
+                        scaleType.getShape())
+    return node.error() << "the zero point must have the shape of the scale";
+
+  int64_t axis = 0, weftBlockSize = 0, sourceAxis = -1;
+  SmallVector<int64_t> paramShape(inputType.getShape());
+  if (*blockSize > 0) {
+    std::optional<int64_t> a = normalizeAxis(*axisAttr, rank);
+    if (!a)
+      return node.error() << "axis " << *axisAttr
+                          << " is out of range for rank " << rank;
+    axis = *a;
+    weftBlockSize = *blockSize;
+    paramShape.assign(scaleType.getShape().begin(), scaleType.getShape().end());
+  } else if (scaleType.getRank() == 0 ||
+             (scaleType.getRank() == 1 && scaleType.getDimSize(0) == 1)) {
+    // Per-tensor.
+    paramShape[0] = 1;
+  } else if (scaleType.getRank() == 1) {
+    // Per-axis.
+    std::optional<int64_t> a = normalizeAxis(*axisAttr, rank);
+    if (!a)
+      return node.error() << "axis " << *axisAttr
+                          << " is out of range for rank " << rank;
+    if (scaleType.getDimSize(0) != inputType.getDimSize(*a))
+      return node.error() << "per-axis scale " << scaleType
+                          << " does not match dimension " << *a << " of "
+                          << inputType;
+    sourceAxis = *a;
+    if (rank == 1) {
+      weftBlockSize = 1;
+    } else {
+      axis = *a == 0 ? 1 : 0;
+      paramShape[axis] = 1;
+    }
+  } else {
+    return node.error() << "scale " << scaleType
+                        << " is neither a scalar, a 1-D per-axis scale nor "
+                           "(with block_size) a blocked scale";
+  }
+  if (ShapedType::isDynamicShape(paramShape))
+    return node.error() << "the scale's weft layout depends on dynamic "
+                           "dimensions of "
+                        << inputType;
+  scale = adaptQuantParam(node, *scale, constantOperand(node, 1), paramShape,
+                          sourceAxis, "the scale");
+  if (succeeded(scale) && *zeroPoint)
+    zeroPoint = adaptQuantParam(node, *zeroPoint, constantOperand(node, 2),
+                                paramShape, sourceAxis, "the zero point");
+  if (failed(scale) || failed(zeroPoint))
+    return failure();
+  FailureOr<Value> result = finish(
+      DequantizeOp::create(builder, node.loc, scale->getType(), *input, *scale,
+                           *zeroPoint, builder.getI64IntegerAttr(axis),
+                           builder.getI64IntegerAttr(weftBlockSize)));
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+/// com.microsoft MatMulNBits: Y = A x dequantize(B) (+ bias). The weight is
+/// stored transposed and packed: B is uint8 [N, n_blocks, block_size * bits /
+/// 8] with n_blocks = ceil(K / block_size); within a block, element j is the
+/// `bits`-wide field at bit j * bits of the block's bytes, least significant
+/// first (for 4 bits: byte j / 2, low nibble for even j). Scales are [N *
+/// n_blocks] (or [N, n_blocks]), n-major; zero points, when given, are uint8
+/// packed the same way along the blocks of each column, ceil(n_blocks * bits
+/// / 8) bytes per column. Without zero points the zero point is 2^(bits-1)
+/// (8 for 4 bits).
+///
+/// weft.qmatmul takes the logical form, built here from the constants:
+/// weight ui<bits> [K, N] with weight[k][n] = element k % block_size of block
+/// k / block_size of column n (padding past K dropped), scale [n_blocks, N]
+/// with scale[b][n] = scales[n * n_blocks + b], and a ui<bits> zero point of
+/// the same shape, materialized as a splat 2^(bits-1) when absent, since a
+/// missing weft zero point means 0.
+LogicalResult ONNXImporter::importMatMulNBits(const Node &node) {
+  if (failed(node.checkArity(3, 6)))
+    return failure();
+  FailureOr<Value> a = operand(node, 0), bias = optionalOperand(node, 5);
+  FailureOr<int64_t> k = node.getInt("K", std::nullopt),
+                     n = node.getInt("N", std::nullopt),
+                     bits = node.getInt("bits", 4),
+                     blockSize = node.getInt("block_size", std::nullopt);
+  if (failed(a) || failed(bias) || failed(k) || failed(n) || failed(bits) ||
+      failed(blockSize))
+    return failure();
+  if (*bits != 2 && *bits != 4 && *bits != 8)
+    return node.error() << "bits must be 2, 4 or 8, got " << *bits;
+  if (*blockSize < 16 || !llvm::isPowerOf2_64(*blockSize))
+    return node.error() << "block_size must be a power of 2 >= 16, got "
+                        << *blockSize;
+  if (*k <= 0 || *n <= 0)
+    return node.error() << "K and N must be positive, got K = " << *k
+                        << ", N = " << *n;
+  if (node.proto.input_size() > 4 && !node.proto.input(4).empty())
+    return node.error() << "g_idx (act-order) is not supported";
+
+  const int64_t numBlocks = llvm::divideCeil(*k, *blockSize);
+  const int64_t blobSize = *blockSize * *bits / 8;
+  const int64_t zpBytesPerColumn = llvm::divideCeil(numBlocks * *bits, 8);
+  const unsigned mask = (1u << *bits) - 1;
+
+  // The packed operands are re-laid out here, so they must be constants.
+  auto readConstant = [&](int index, StringRef what) -> FailureOr<TensorData> {
+    const TensorProto *tensor = constantOperand(node, index);
+    if (!tensor) {
+      node.error() << what << " ('" << node.proto.input(index)
+                   << "') must be an initializer";
+      return failure();
+    }
+    return readTensor(*tensor, node.loc);
+  };
+  FailureOr<TensorData> packed = readConstant(1, "B");
+  if (failed(packed))
+    return failure();
+  if (packed->type.getElementType() !=
+          IntegerType::get(ctx, 8, IntegerType::Unsigned) ||
+      packed->type.getShape() != ArrayRef<int64_t>{*n, numBlocks, blobSize})
+    return node.error() << "B must be uint8 [" << *n << ", " << numBlocks
+                        << ", " << blobSize << "] for K = " << *k
+                        << ", N = " << *n << ", bits = " << *bits
+                        << ", block_size = " << *blockSize << ", got "
+                        << packed->type;
+  FailureOr<TensorData> scales = readConstant(2, "scales");
+  if (failed(scales))
+    return failure();
+  Type floatType = scales->type.getElementType();
+  if (!isa<FloatType>(floatType) || scales->numElements() != *n * numBlocks)
+    return node.error() << "scales must hold N * n_blocks = " << *n * numBlocks
+                        << " floats, got " << scales->type;
+  std::optional<TensorData> zeroPoints;
+  if (node.proto.input_size() > 3 && !node.proto.input(3).empty()) {
+    FailureOr<TensorData> zp = readConstant(3, "zero_points");
+    if (failed(zp))
+      return failure();
+    if (zp->type.getElementType() !=
+        IntegerType::get(ctx, 8, IntegerType::Unsigned))
+      return node.error() << "zero_points must be packed uint8 (float zero "
+                             "points are not supported), got "
+                          << zp->type;
+    if (zp->numElements() != *n * zpBytesPerColumn)
+      return node.error() << "zero_points must hold N * ceil(n_blocks * bits "
+                             "/ 8) = "
+                          << *n * zpBytesPerColumn << " bytes, got "
+                          << zp->type;
+    zeroPoints = std::move(*zp);
+  }
+
+  // The `bits`-wide field at bit `bit` of `bytes` (fields never straddle a
+  // byte for 2, 4 and 8 bits).
+  auto field = [&](const char *bytes, int64_t bit) -> uint8_t {
+    return (static_cast<uint8_t>(bytes[bit / 8]) >> (bit % 8)) & mask;
+  };
+  Type intType = IntegerType::get(ctx, *bits, IntegerType::Unsigned);
+  TensorData weight{RankedTensorType::get({*k, *n}, intType),
+                    std::vector<char>(*k * *n)};
+  for (int64_t col = 0; col < *n; ++col)
+    for (int64_t row = 0; row < *k; ++row) {
+      const char *blob = packed->bytes.data() +
+                         (col * numBlocks + row / *blockSize) * blobSize;
+      weight.bytes[row * *n + col] = field(blob, (row % *blockSize) * *bits);
+    }
+  int64_t width = storageBytes(floatType);
+  TensorData scale{RankedTensorType::get({numBlocks, *n}, floatType),
+                   std::vector<char>(numBlocks * *n * width)};
+  TensorData zeroPoint{RankedTensorType::get({numBlocks, *n}, intType),
+                       std::vector<char>(numBlocks * *n)};
+  for (int64_t col = 0; col < *n; ++col)
+    for (int64_t block = 0; block < numBlocks; ++block) {
+      std::memcpy(scale.bytes.data() + (block * *n + col) * width,
+                  scales->bytes.data() + (col * numBlocks + block) * width,
+                  width);
+      zeroPoint.bytes[block * *n + col] =
+          zeroPoints ? field(zeroPoints->bytes.data() + col * zpBytesPerColumn,
+                             block * *bits)
+                     : static_cast<char>(1u << (*bits - 1));
+    }
+
+  StringRef weightName = node.proto.input(1);
+  Value weightValue = createConstant(weight, weightName, nameLoc(weightName));
+  Value scaleValue =
+      createConstant(scale, node.proto.input(2), nameLoc(node.proto.input(2)));
+  Value zeroPointValue;
+  if (zeroPoints) {
+    zeroPointValue = createConstant(zeroPoint, node.proto.input(3),
+                                    nameLoc(node.proto.input(3)));
+  } else {
+    // A splat prints as one value whatever the size.
+    zeroPointValue = arith::ConstantOp::create(
+        builder, node.loc,
+        DenseElementsAttr::get(zeroPoint.type,
+                               IntegerAttr::get(intType, 1u << (*bits - 1))));
+  }
+  FailureOr<Value> result = finish(QMatmulOp::create(
+      builder, node.loc, a->getType(), *a, weightValue, scaleValue,
+      zeroPointValue, builder.getI64IntegerAttr(*blockSize)));
+  if (failed(result))
+    return failure();
+  if (*bias) {
+    result = finish(
+        AddOp::create(builder, node.loc, result->getType(), *result, *bias));
+    if (failed(result))
+      return failure();
+  }
+  return setOutput(node, 0, *result);
+}
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp> mlir::weft::importONNX(StringRef bytes,
+                                             StringRef fileName,
+                                             MLIRContext *context) {
+  context->loadDialect<WeftDialect, func::FuncDialect, arith::ArithDialect>();
+  return ONNXImporter(context, fileName).import(bytes);
+}
+
+void mlir::weft::registerImportONNXTranslation() {
+  TranslateToMLIRRegistration registration(
+      "import-onnx", "import an ONNX model (binary protobuf) into weft",
+      [](llvm::SourceMgr &sourceMgr,
+         MLIRContext *context) -> OwningOpRef<Operation *> {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        return importONNX(buffer->getBuffer(), buffer->getBufferIdentifier(),
+                          context);
+      },
+      [](DialectRegistry &registry) {
+        registry.insert<WeftDialect, func::FuncDialect, arith::ArithDialect>();
+      });
+}
