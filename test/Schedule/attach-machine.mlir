@@ -17,7 +17,7 @@
 // SM90: #pipe.machine<"sm_90a", units = [<"tensor", count = 1, rate = 4096
 // SM90-SAME: <"tma_load", unit = "tma", measure = bytes, {{.*}}completion = variable>
 // SM90-SAME: smem_bytes = 232448, tmem_columns = 0
-// SM90-SAME: register_budgets = [24, 32, {{.*}}, 240, 248, 256]
+// SM90-SAME: register_budgets = [24, 32, {{.*}}, 240, 248]
 
 // SM100: #pipe.machine<"sm_100a", units = [<"tensor", count = 1, rate = 9216
 // SM100-SAME: <"mma", unit = "tensor", measure = flops, {{.*}}completion = variable>

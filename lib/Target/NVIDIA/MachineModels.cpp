@@ -30,7 +30,9 @@ using namespace weft::schedule;
 namespace {
 std::vector<int64_t> setmaxnregValues() {
   std::vector<int64_t> values;
-  for (int64_t r = 24; r <= 256; r += 8) // [PTX]
+  // setmaxnreg accepts 24..256 in steps of 8 [PTX], but a thread addresses
+  // at most 255 registers [CUDA], so 248 is the largest usable budget.
+  for (int64_t r = 24; r <= 248; r += 8)
     values.push_back(r);
   return values;
 }

@@ -32,8 +32,8 @@
 
 // -----
 
-// expected-error @+1 {{register budget 1024 does not fit one warp group in a register file of 65536}}
-#bad = #pipe.machine<"m", units = [<"tc", count = 1>], smem_bytes = 0, tmem_columns = 0, register_file = 65536, max_registers = 255, max_warps = 32, warp_group_size = 4, register_budgets = [24, 1024], handoff_cycles = 0>
+// expected-error @+1 {{register budget 256 is outside (0, max_registers = 255]}}
+#bad = #pipe.machine<"m", units = [<"tc", count = 1>], smem_bytes = 0, tmem_columns = 0, register_file = 65536, max_registers = 255, max_warps = 32, warp_group_size = 4, register_budgets = [24, 256], handoff_cycles = 0>
 
 // -----
 

@@ -115,15 +115,11 @@ LogicalResult MachineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (maxRegisters == 0 || registerFile == 0)
     return emitError() << "machine '" << name
                        << "' needs a non-empty register file";
-  // setmaxnreg may raise a warp group above the per-thread limit of a
-  // normal launch (256 vs 255 on Hopper), so budgets are checked against the
-  // register file, not against max_registers.
   for (unsigned budget : registerBudgets)
-    if (budget == 0 ||
-        uint64_t(budget) * 32 * warpGroupSize > registerFile)
+    if (budget == 0 || budget > maxRegisters)
       return emitError() << "register budget " << budget
-                         << " does not fit one warp group in a register file of "
-                         << registerFile;
+                         << " is outside (0, max_registers = " << maxRegisters
+                         << "]";
   return success();
 }
 
