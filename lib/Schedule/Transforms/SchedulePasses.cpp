@@ -8,6 +8,7 @@
 #include "weft/Schedule/ScheduleCache.h"
 #include "weft/Schedule/Solver.h"
 #include "weft/Target/MachineModels.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
 
 namespace mlir::weft {
@@ -42,10 +43,16 @@ struct AttachMachinePass
 };
 } // namespace
 
-/// The partition role a scheduled warp group plays, from what it issues.
+/// The partition role a scheduled warp group plays, from what it issues:
+/// only copies in -> load; only tensor-core ops -> mma (FA4's single-thread
+/// issuer); tensor-core ops with math -> consumer (FA3's warp groups);
+/// updates of accumulators in place -> correction; exponentials or
+/// reductions -> compute (softmax); conversions and stores -> epilogue.
 static pipe::PartitionRole roleOf(const sched::Problem &problem,
                                   const sched::WarpGroup &group) {
-  bool loads = false, mma = false, math = false, stores = false, other = false;
+  bool loads = false, mma = false, math = false, stores = false,
+       others = false, rescales = false;
+  llvm::SmallDenseSet<unsigned> members(group.ops.begin(), group.ops.end());
   for (unsigned v : group.ops) {
     const std::string &kind = problem.ops[v].kind;
     if (kind == "tma_load" || kind == "cp_async" || kind == "load")
@@ -57,19 +64,22 @@ static pipe::PartitionRole roleOf(const sched::Problem &problem,
     else if (kind == "tma_store" || kind == "store")
       stores = true;
     else
-      other = true;
+      others = true;
   }
-  if (loads && !mma && !math && !stores && !other)
+  for (const sched::Edge &edge : problem.edges)
+    if (edge.inPlace && members.contains(edge.src) &&
+        !members.contains(edge.dst) && problem.ops[edge.dst].kind == "mma")
+      rescales = true;
+  if (loads && !mma && !math && !stores && !others)
     return pipe::PartitionRole::load;
-  if (mma && !loads && !math && !stores && !other)
-    return pipe::PartitionRole::mma;
   if (mma)
-    return pipe::PartitionRole::consumer;
+    return (loads || math || stores || others) ? pipe::PartitionRole::consumer
+                                               : pipe::PartitionRole::mma;
+  if (rescales)
+    return pipe::PartitionRole::correction;
   if (math)
     return pipe::PartitionRole::compute;
-  if (stores)
-    return pipe::PartitionRole::epilogue;
-  return pipe::PartitionRole::correction;
+  return pipe::PartitionRole::epilogue;
 }
 
 /// Writes `solution` onto the loop and its ops.
