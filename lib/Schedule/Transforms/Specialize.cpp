@@ -188,8 +188,18 @@ LogicalResult LoopSpecializer::run() {
     pipe::PartitionRole role =
         group ? group.getRole() : pipe::PartitionRole::consumer;
     IntegerAttr registers;
-    if (group && machine && !machine.getRegisterBudgets().empty())
-      registers = builder.getI32IntegerAttr(group.getRegisters());
+    if (group && machine && !machine.getRegisterBudgets().empty()) {
+      // A schedule that is not proven (time-out fallback) may carry a budget
+      // the machine does not have; the partition then keeps the launch's.
+      if (llvm::is_contained(machine.getRegisterBudgets(),
+                             static_cast<unsigned>(group.getRegisters())))
+        registers = builder.getI32IntegerAttr(group.getRegisters());
+      else
+        loop.emitWarning("partition ")
+            << p << " has register budget " << group.getRegisters()
+            << ", which machine '" << machine.getName()
+            << "' cannot set; leaving it to the launch";
+    }
     unsigned warps = machine ? machine.getWarpGroupSize() : 4;
     OpBuilder wsBuilder = OpBuilder::atBlockEnd(wsBody);
     auto partition = pipe::PartitionOp::create(
