@@ -51,7 +51,9 @@ def WeftSchedule : Pass<"weft-schedule", "::mlir::func::FuncOp"> {
     Option<"cacheDir", "cache-dir", "std::string", /*default=*/"\"\"",
            "directory of cached solutions (empty = no cache)">,
     Option<"normalizeTo", "normalize-to", "int64_t", /*default=*/"32",
-           "largest cost after normalization (0 = exact cycles)">
+           "largest cost after normalization (0 = exact cycles)">,
+    Option<"reportStats", "report-stats", "bool", /*default=*/"false",
+           "emit a remark per loop with solve times and every solver query">
   ];
   let dependentDialects = ["::mlir::weft::pipe::PipeDialect"];
 }

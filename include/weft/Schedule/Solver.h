@@ -59,6 +59,9 @@ struct SolverOptions {
   /// After the first feasible phase 2 schedule, shorten the schedule length
   /// (fewer stages, smaller buffers) while time remains.
   bool minimizeScheduleLength = true;
+  /// Try phase 2 directly at II = MII first: if it succeeds the schedule is
+  /// optimal by the lower bound and phase 1 is skipped.
+  bool tryJointAtBound = true;
   /// Seed for Z3's random choices (reproducible results).
   unsigned randomSeed = 0;
 };

@@ -10,6 +10,7 @@
 #include "weft/Target/MachineModels.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 
 namespace mlir::weft {
 #define GEN_PASS_DEF_WEFTATTACHMACHINE
@@ -176,6 +177,23 @@ struct SchedulePass : public mlir::weft::impl::WeftScheduleBase<SchedulePass> {
              << machine.name << "': " << result.status.message;
     const sched::Solution &solution = result.solution;
     annotate(loop, *built, solution);
+    if (reportStats) {
+      const sched::SolveStats &stats = solution.stats;
+      InFlightDiagnostic remark = loop.emitRemark();
+      remark << llvm::formatv(
+          "solved in {0:f1} ms (phase 1 {1:f1} ms, phase 2 {2:f1} ms), {3} "
+          "IIs tried, II {4} (lower bound {5}), normalization scale {6:f2}, "
+          "max cost error {7:p}",
+          stats.totalMilliseconds, stats.phase1Milliseconds,
+          stats.phase2Milliseconds, stats.iisTried, solution.ii,
+          solution.lowerBound, solution.normalizationScale,
+          solution.maxRelativeError);
+      for (const sched::Attempt &attempt : stats.attempts)
+        remark.attachNote() << llvm::formatv(
+            "phase {0} II {1} length {2}: {3} in {4:f1} ms", attempt.phase,
+            attempt.ii, attempt.scheduleLength, sched::toString(attempt.result),
+            attempt.milliseconds);
+    }
     if (!heuristic && !solution.provenOptimal)
       loop.emitRemark("schedule is not proven optimal: ")
           << (solution.remark.empty() ? "solver gave up" : solution.remark);
