@@ -1,0 +1,161 @@
+//===- PTXExport.cpp - PTX and cubin exporters ----------------------------===//
+#include "weft/Target/NVIDIA/PTXExport.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include "llvm/ADT/ScopeExit.h"
+
+using namespace mlir;
+using namespace mlir::weft;
+
+/// Lowers every gpu.module to a gpu.binary holding PTX, in place.
+static LogicalResult serializeToPTX(ModuleOp module) {
+  bool any = false;
+  WalkResult walk = module.walk([&](gpu::GPUModuleOp gpuModule) {
+    any = true;
+    ArrayAttr targets = gpuModule.getTargetsAttr();
+    if (!targets || targets.empty() ||
+        !llvm::all_of(targets, [](Attribute target) {
+          return isa<NVVM::NVVMTargetAttr>(target);
+        })) {
+      gpuModule.emitError("needs an #nvvm.target<chip = ...> to export PTX");
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  if (!any)
+    return module.emitError("no gpu.module to export");
+  PassManager pm(module.getContext());
+  // NVVM ops without an LLVM intrinsic (some mbarrier / wgmma forms) become
+  // inline PTX first, as upstream's NVVM pipelines do.
+  pm.addNestedPass<gpu::GPUModuleOp>(createConvertNVVMToLLVMPass());
+  GpuModuleToBinaryPassOptions options;
+  options.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(options));
+  return pm.run(module);
+}
+
+LogicalResult nvidia::exportPTX(ModuleOp module, llvm::raw_ostream &os) {
+  if (failed(serializeToPTX(module)))
+    return failure();
+  module.walk([&](gpu::BinaryOp binary) {
+    for (Attribute object : binary.getObjectsAttr())
+      os << cast<gpu::ObjectAttr>(object).getObject().getValue();
+  });
+  return success();
+}
+
+/// ptxas: $WEFT_PTXAS, then CUDA's default location, then PATH.
+static std::optional<std::string> findPtxas() {
+  if (const char *env = std::getenv("WEFT_PTXAS"))
+    if (llvm::sys::fs::can_execute(env))
+      return std::string(env);
+  if (llvm::sys::fs::can_execute("/usr/local/cuda/bin/ptxas"))
+    return std::string("/usr/local/cuda/bin/ptxas");
+  if (llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName("ptxas"))
+    return *path;
+  return std::nullopt;
+}
+
+LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os) {
+  SmallVector<gpu::GPUModuleOp> gpuModules(module.getOps<gpu::GPUModuleOp>());
+  if (gpuModules.size() != 1)
+    return module.emitError("--export-cubin needs exactly one gpu.module, found ")
+           << gpuModules.size();
+  ArrayAttr targets = gpuModules.front().getTargetsAttr();
+  if (!targets || targets.size() != 1)
+    return gpuModules.front().emitError(
+        "--export-cubin needs exactly one #nvvm.target");
+  auto target = dyn_cast<NVVM::NVVMTargetAttr>(targets[0]);
+  if (!target)
+    return gpuModules.front().emitError("target is not an #nvvm.target");
+  std::string chip = target.getChip().str();
+
+  std::string ptx;
+  llvm::raw_string_ostream ptxStream(ptx);
+  if (failed(exportPTX(module, ptxStream)))
+    return failure();
+  std::optional<std::string> ptxas = findPtxas();
+  if (!ptxas)
+    return module.emitError("ptxas not found: install CUDA or set WEFT_PTXAS");
+
+  llvm::SmallString<128> ptxPath, cubinPath, logPath;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("weft", "ptx", fd, ptxPath) ||
+      llvm::sys::fs::createTemporaryFile("weft", "cubin", cubinPath) ||
+      llvm::sys::fs::createTemporaryFile("weft", "log", logPath))
+    return module.emitError("cannot create temporary files for ptxas");
+  llvm::scope_exit cleanup([&] {
+    llvm::sys::fs::remove(ptxPath);
+    llvm::sys::fs::remove(cubinPath);
+    llvm::sys::fs::remove(logPath);
+  });
+  {
+    llvm::raw_fd_ostream file(fd, /*shouldClose=*/true);
+    file << ptx;
+  }
+  std::string arch = "-arch=" + chip;
+  SmallVector<StringRef> args{*ptxas, arch, ptxPath, "-o", cubinPath};
+  std::optional<StringRef> redirects[] = {std::nullopt, logPath.str(),
+                                          logPath.str()};
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(*ptxas, args, std::nullopt,
+                                         redirects, /*SecondsToWait=*/120, 0,
+                                         &error);
+  if (status != 0) {
+    auto log = llvm::MemoryBuffer::getFile(logPath);
+    return module.emitError("ptxas ")
+           << arch << " failed"
+           << (error.empty() ? "" : ": " + error) << "\n"
+           << (log ? (*log)->getBuffer() : StringRef());
+  }
+  auto cubin = llvm::MemoryBuffer::getFile(cubinPath, /*IsText=*/false);
+  if (!cubin)
+    return module.emitError("ptxas produced no cubin");
+  os << (*cubin)->getBuffer();
+  return success();
+}
+
+static void registerNVIDIADialects(DialectRegistry &registry) {
+  registry.insert<gpu::GPUDialect, LLVM::LLVMDialect, NVVM::NVVMDialect>();
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerGPUDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerNVVMDialectTranslation(registry);
+}
+
+void nvidia::registerPTXExport() {
+  TranslateFromMLIRRegistration ptx(
+      "export-ptx", "emit PTX for the gpu.modules (NVVM targets)",
+      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
+        auto module = dyn_cast<ModuleOp>(op);
+        if (!module)
+          return op->emitError("expected a module");
+        return exportPTX(module, os);
+      },
+      registerNVIDIADialects);
+  TranslateFromMLIRRegistration cubin(
+      "export-cubin", "emit a cubin for the gpu.module through ptxas",
+      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
+        auto module = dyn_cast<ModuleOp>(op);
+        if (!module)
+          return op->emitError("expected a module");
+        return exportCubin(module, os);
+      },
+      registerNVIDIADialects);
+}
