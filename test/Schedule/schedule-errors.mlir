@@ -36,3 +36,27 @@ func.func @default_target(%a: memref<?x?xf16>, %n: index) {
   }
   return
 }
+
+// -----
+
+// Two 16 KiB operand tiles do not fit 16 KiB of shared memory: there is no
+// schedule, and the error says so instead of returning one that ignores the
+// capacity.
+#tiny = #pipe.machine<"tiny", units = [<"tma", count = 1, rate = 64>, <"tc", count = 1, rate = 4096, latency = 64>],
+    kinds = [<"tma_load", unit = "tma", measure = bytes, issue = 2, extra_latency = 600, completion = variable>,
+             <"mma", unit = "tc", measure = flops, issue = 8, completion = async>],
+    smem_bytes = 16384, tmem_columns = 0, register_file = 65536, max_registers = 255,
+    max_warps = 32, warp_group_size = 4, register_budgets = [24, 240], handoff_cycles = 64>
+func.func @too_little_smem(%a: memref<?x?xf16>, %b: memref<?x?xf16>, %k: index) attributes {pipe.machine = #tiny} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant dense<0.0> : tensor<128x128xf32>
+  // expected-error @+1 {{cannot schedule loop on machine 'tiny': no schedule fits machine 'tiny' (shared memory, tensor memory, registers or warps)}}
+  %acc = scf.for %kk = %c0 to %k step %c64 iter_args(%acc_it = %zero) -> tensor<128x128xf32> {
+    %at = tile.load %a[%c0, %kk] : memref<?x?xf16> -> tensor<128x64xf16>
+    %bt = tile.load %b[%kk, %c0] : memref<?x?xf16> -> tensor<64x128xf16>
+    %d = tile.dot %at, %bt, %acc_it : tensor<128x64xf16>, tensor<64x128xf16> -> tensor<128x128xf32>
+    scf.yield %d : tensor<128x128xf32>
+  }
+  return
+}

@@ -229,9 +229,21 @@ SolveResult weft::schedule::solveSchedule(const Problem &original,
                  "; smaller IIs are infeasible within " +
                  std::to_string(p2.stageBound) + " stages";
     }
+  } else if (!p2.timedOut && p2.error.empty()) {
+    // Proven infeasible (within the stage bound): a schedule that ignores
+    // the machine's capacities would be a silent downgrade, so say so.
+    result.status = Status::error(
+        Status::NoSchedule,
+        "no schedule fits machine '" + problem.machine.name +
+            "' (shared memory, tensor memory, registers or warps) up to II " +
+            std::to_string(maxII) +
+            (p2.stageBound > 0
+                 ? " within " + std::to_string(p2.stageBound) + " stages"
+                 : std::string()));
+    return result;
   } else {
-    // Phase 2 gave nothing: keep the phase 1 schedule (one warp group,
-    // capacities unchecked) and report why.
+    // Phase 2 timed out or failed: keep the phase 1 schedule (one warp
+    // group, capacities unchecked) and report why.
     s.ii = p1.ii;
     s.issueCycle = p1.issue;
     s.warpGroupOf.assign(problem.ops.size(), 0);
