@@ -52,5 +52,6 @@ void mlir::weft::registerAllDialects(DialectRegistry &registry) {
 void mlir::weft::registerAllPasses() {
   mlir::registerAllPasses();
   weft::registerWeftPasses();
+  weft::registerWeftGraphFusionPipeline();
   weft::registerSchedulePasses();
 }

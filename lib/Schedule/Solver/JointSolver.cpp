@@ -689,8 +689,15 @@ JointOutcome detail::solveJoint(const Problem &problem, int64_t startII,
       bool built = encoding.build();
       double buildMs = queryClock.elapsedMs();
       if (built) {
-        setTimeout();
-        result = toSat(solver.check());
+        // Building a large encoding can use up the budget by itself; a query
+        // started after the deadline would otherwise get Z3's minimum time
+        // slice and could still answer, hiding the time-out.
+        if (deadline.expired()) {
+          result = SatResult::Unknown;
+        } else {
+          setTimeout();
+          result = toSat(solver.check());
+        }
       }
       // Encoding size and solve time per query, for tuning the encoding.
       if (getenv("WEFT_SCHEDULE_DEBUG"))

@@ -1,4 +1,5 @@
 //===- WrapKernels.cpp - one kernel per unfused graph op -------------------===//
+#include "KernelOutlining.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "weft/Dialect/Weft/Transforms/Passes.h"
@@ -25,12 +26,11 @@ struct WrapKernelsPass
       unfused.push_back(op);
     });
 
-    unsigned counter = 0;
+    // Names skip those that graph fusion already gave its kernels.
+    KernelNamer namer(func);
     for (Operation *op : unfused) {
       OpBuilder builder(op);
-      std::string name = (func.getSymName() + "_" +
-                          op->getName().stripDialect() + "_" + Twine(counter++))
-                             .str();
+      std::string name = namer.next(op->getName().stripDialect());
       auto kernel = KernelOp::create(builder, op->getLoc(), name,
                                      op->getResultTypes(), op->getOperands());
       Block &body = kernel.getBody().front();

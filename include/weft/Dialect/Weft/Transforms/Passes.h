@@ -14,6 +14,10 @@ namespace mlir::weft {
 #define GEN_PASS_REGISTRATION
 #include "weft/Dialect/Weft/Transforms/Passes.h.inc"
 
+/// Registers `weft-graph-fusion`: fuse-attention, fuse-dequant-matmul,
+/// fuse-kernels, wrap-kernels, then canonicalize and CSE.
+void registerWeftGraphFusionPipeline();
+
 } // namespace mlir::weft
 
 #endif // WEFT_DIALECT_WEFT_TRANSFORMS_PASSES_H

@@ -27,4 +27,114 @@ def WeftWrapKernels : Pass<"weft-wrap-kernels", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::weft::WeftDialect"];
 }
 
+def WeftFuseAttention : Pass<"weft-fuse-attention", "::mlir::func::FuncOp"> {
+  let summary = "Forms weft.attention from MatMul / scale / mask / Softmax / MatMul";
+  let description = [{
+    Recognizes scaled dot-product attention as an ONNX exporter writes it and
+    replaces it by one `weft.attention`, which becomes a FlashAttention
+    kernel that never materializes the [S, T] score matrix:
+
+    ```
+    scores = MatMul(Q, Transpose(K))           // or MatMul(Q * c, ...)
+    scaled = Mul(scores, c) | Div(scores, c)   // c: a splat constant, optional
+    masked = Add(scaled, mask)                 // optional, either operand order
+    probs  = Softmax(masked, axis = -1)
+    out    = MatMul(probs, V)
+    ```
+
+    The scale factors (before and after the QK^T product) multiply into
+    `scale`. A mask that is a constant lower-triangular (bottom-right
+    aligned, as `causal` defines it) matrix of `0` and `-inf` (or the most
+    negative finite value of its type) becomes `causal` and is dropped, a
+    splat mask of zeros is dropped; any other mask stays an operand.
+
+    The transpose that makes K^T is folded into a transpose of K's
+    producer: for the multi-head layout an exporter writes
+    (`Reshape [S, H, D] -> Transpose [1, 2, 0]` for K^T next to
+    `Transpose [1, 0, 2]` for Q and V), K becomes `Transpose [1, 0, 2]` of
+    the same reshape, i.e. the standard [B, H, S, D] form Q and V are in;
+    an identity permutation disappears.
+
+    Not fused: any intermediate (scores, scaled, masked, probs) with another
+    user (it would have to be materialized anyway), a softmax that is not
+    over the last axis, a non-constant or non-splat scale, Q / K / V whose
+    leading (batch, head) dimensions differ or broadcast, and a mask that
+    would broadcast the scores to a larger shape.
+  }];
+  let dependentDialects = ["::mlir::weft::WeftDialect"];
+}
+
+def WeftFuseDequantMatmul
+    : Pass<"weft-fuse-dequant-matmul", "::mlir::func::FuncOp"> {
+  let summary = "Folds a weight dequantization into its matmul (weft.qmatmul)";
+  let description = [{
+    `MatMul(x, Dequantize(w, scale, zero_point; axis 0, block_size))`
+    becomes `weft.qmatmul x, w, scale, zero_point block_size`, so the
+    floating-point weight is never written to memory: the kernel loads the
+    packed integer weight and dequantizes tiles in registers.
+
+    Fused only when the weight is 2-D [K, N], quantized along K (axis 0 or
+    -2; `block_size = 0`, one scale per column, is accepted too), the
+    dequantized weight is the matmul's right operand, and it has no other
+    user (another user would need the float weight materialized anyway).
+  }];
+  let dependentDialects = ["::mlir::weft::WeftDialect"];
+}
+
+def WeftFuseKernels : Pass<"weft-fuse-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Groups graph ops into weft.kernel fusion groups";
+  let description = [{
+    Forms one `weft.kernel` per future GPU / CPU kernel. A group has at most
+    one *root*, an op that needs a reduction or a contraction (`matmul`,
+    `qmatmul`, `attention`, `layer_norm`, `softmax`), plus the cheap ops
+    around it whose intermediate tensors the kernel then never writes to
+    memory. Elementwise ops are `add sub mul div max neg exp relu sigmoid
+    tanh erf sqrt gelu`; layout ops are `reshape transpose`, which inside a
+    kernel are only addressing.
+
+    Profitability rule (the kernel must save a round trip of an
+    intermediate tensor through memory, and must not compute anything
+    twice):
+
+    1. *Epilogue.* Starting at the root's result, the next op is fused while
+       (a) the current tail value has exactly one user op, in the same block,
+       (b) that op is elementwise or a layout op, and (c) for an elementwise
+       op, its result has the shape of the tail: its other operands
+       broadcast *along* the root's result (bias vectors, per-row or
+       per-column scales, scalars, same-shape residuals). The op whose
+       result has several users, or is used outside the group, ends the
+       group and is its output.
+    2. *Prologue.* Walking up from the root's operands (and from fused
+       prologue ops' operands), a producer is fused when all its uses are in
+       the group, and it is a layout op or an elementwise op that is cheap
+       to recompute where the root reads it: `matmul`, `qmatmul` and
+       `attention` reread an operand once per output tile of the other
+       dimension, so only ALU ops (`add sub mul div max neg relu`) go into
+       their prologue, while `layer_norm` and `softmax` read their input a
+       fixed small number of times per row and take any elementwise op.
+       A producer that is another group's epilogue stays there (epilogues
+       are formed first: the producer writes a tensor anyway).
+    3. *Standalone chains.* Elementwise ops left over are chained by the
+       epilogue rule starting at the first one in program order; chains of
+       two or more ops become a kernel named after their first op. Single
+       ops are left to `weft-wrap-kernels`.
+
+    Never fused: an op whose result is also used outside the group (it
+    would be recomputed or written twice), a second root (matmul -> matmul,
+    matmul -> softmax: the attention case is `weft-fuse-attention`'s job),
+    an elementwise op that broadcasts the tail to a larger shape (a
+    different batch shape), and `dequantize` that `weft-fuse-dequant-matmul`
+    did not fold.
+
+    Kernels are named `<function>_<root>_<n>` (a standalone chain after its
+    first op), numbered in program order after the numbers of kernels
+    already in the function. A kernel is isolated from above:
+    values from outside become inputs (block arguments in order of first
+    use); splat constants are cloned into the body instead, since they
+    are immediates, not memory operands. Its results are the group's
+    values used outside. It sits where the group's last op was.
+  }];
+  let dependentDialects = ["::mlir::weft::WeftDialect"];
+}
+
 #endif // WEFT_DIALECT_WEFT_TRANSFORMS_PASSES_TD
