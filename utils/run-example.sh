@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's main command. Installs what is missing, builds Weft, then
-#  1. runs weft-opt on the graph example in docs/examples (every graph op
-#     becomes a kernel: weft-wrap-kernels) and prints it;
+#  1. imports the shipped model (docs/examples/transformer_block.onnx: a
+#     transformer block with int4 MatMulNBits weights), runs graph fusion and
+#     prints the kernels it forms (weights elided);
 #  2. solves the optimal software-pipelined, warp-specialized schedule of the
 #     FlashAttention forward tile program for Hopper (sm_90a) and Blackwell
 #     (sm_100a) and prints its facts (II, lower bound, certificate,
@@ -15,8 +16,9 @@ OPT="$BUILD/bin/weft-opt"
 TRANSLATE="$BUILD/bin/weft-translate"
 FA="$ROOT/docs/examples/flash_attention_fwd.mlir"
 
-echo "== weft-opt -weft-wrap-kernels docs/examples/gemm_epilogue.mlir"
-"$OPT" -weft-wrap-kernels "$ROOT/docs/examples/gemm_epilogue.mlir"
+echo "== weft-translate --import-onnx docs/examples/transformer_block.onnx | weft-opt -weft-graph-fusion"
+"$TRANSLATE" --import-onnx "$ROOT/docs/examples/transformer_block.onnx" |
+  "$OPT" -weft-graph-fusion --mlir-elide-resource-strings-if-larger=32
 
 for target in sm_90a sm_100a; do
   echo
