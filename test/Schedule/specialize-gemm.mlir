@@ -35,8 +35,9 @@
 // CHECK: scf.yield %[[D2]]
 // CHECK: pipe.put %[[RES]], %[[OUT]]
 // CHECK: %[[FINAL:.*]] = pipe.get %[[OUT]]
-// CHECK: pipe.release %[[OUT]]
 // CHECK: tile.store %[[FINAL]]
+// CHECK: pipe.release %[[OUT]]
+// CHECK-NEXT: return
 func.func @gemm(%a: memref<?x?xf16>, %b: memref<?x?xf16>, %c: memref<?x?xf32>, %k: index) {
   %c0 = arith.constant 0 : index
   %c64 = arith.constant 64 : index

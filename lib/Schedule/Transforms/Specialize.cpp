@@ -308,14 +308,17 @@ LogicalResult LoopSpecializer::run() {
         pipe::PutOp::create(pb, loc, clone.getResult(k), resultChannels[i]);
   }
 
+  // Results are read after the partitions join and their slots released at
+  // the end of the block, after every use of the value read.
   builder.setInsertionPointAfter(ws);
+  OpBuilder atEnd(ws->getBlock()->getTerminator());
   for (auto [i, channel] : llvm::enumerate(resultChannels)) {
     if (!channel)
       continue;
     Value result =
         pipe::GetOp::create(builder, loc, loop.getResult(i).getType(), channel)
             .getResult();
-    pipe::ReleaseOp::create(builder, loc, channel);
+    pipe::ReleaseOp::create(atEnd, loc, channel);
     loop.getResult(i).replaceAllUsesWith(result);
   }
   loop.erase();
