@@ -63,16 +63,9 @@ SolveResult weft::schedule::solveHeuristic(const Problem &original,
                                            const SolverOptions &options) {
   SolveResult result;
   Deadline clock(0);
-  std::string defect = validateProblem(original);
-  if (!defect.empty()) {
-    result.status = Status::error(Status::InvalidProblem, defect);
-    return result;
-  }
-  Normalization norm;
-  Problem problem = normalizeProblem(original, options.normalizeTo, norm);
+  Problem problem;
   MIIBounds bounds;
-  result.status = computeMII(problem, bounds);
-  if (!result.ok())
+  if (!detail::prepareProblem(original, options, result, problem, bounds))
     return result;
   const size_t n = problem.ops.size();
   const MachineModel &m = problem.machine;
@@ -237,15 +230,10 @@ SolveResult weft::schedule::solveHeuristic(const Problem &original,
   }
   Solution &s = result.solution;
   s.ii = found;
-  s.resMII = bounds.resMII;
-  s.recMII = bounds.recMII;
-  s.lowerBound = bounds.mii();
   s.issueCycle = issue;
   s.warpGroupOf = group;
   s.warpSpecialized = producer;
   s.phase = 0;
-  s.normalizationScale = norm.scale;
-  s.maxRelativeError = norm.maxRelativeError;
   finishSolution(problem, s);
   std::string why;
   if (!isValidJointSchedule(problem, s, &why))

@@ -72,16 +72,9 @@ SolveResult weft::schedule::solveModuloSchedule(const Problem &original,
                                                 const SolverOptions &options) {
   SolveResult result;
   Deadline deadline(options.timeoutMs);
-  std::string defect = validateProblem(original);
-  if (!defect.empty()) {
-    result.status = Status::error(Status::InvalidProblem, defect);
-    return result;
-  }
-  Normalization norm;
-  Problem problem = normalizeProblem(original, options.normalizeTo, norm);
+  Problem problem;
   MIIBounds bounds;
-  result.status = computeMII(problem, bounds);
-  if (!result.ok())
+  if (!prepareProblem(original, options, result, problem, bounds))
     return result;
   Solution &s = result.solution;
   int64_t maxII = options.maxII > 0 ? options.maxII : automaticMaxII(problem);
@@ -99,18 +92,35 @@ SolveResult weft::schedule::solveModuloSchedule(const Problem &original,
   s.ii = p1.ii;
   s.issueCycle = p1.issue;
   s.warpGroupOf.assign(problem.ops.size(), 0);
-  s.resMII = bounds.resMII;
-  s.recMII = bounds.recMII;
-  s.lowerBound = bounds.mii();
   s.provenOptimal = p1.proven;
   if (!p1.proven)
     s.remark = "some II below the result was not decided within the time "
                "limit";
   s.phase = 1;
-  s.normalizationScale = norm.scale;
-  s.maxRelativeError = norm.maxRelativeError;
   finishSolution(problem, s);
   return result;
+}
+
+bool detail::prepareProblem(const Problem &original,
+                            const SolverOptions &options, SolveResult &result,
+                            Problem &problem, MIIBounds &bounds) {
+  std::string defect = validateProblem(original);
+  if (!defect.empty()) {
+    result.status = Status::error(Status::InvalidProblem, defect);
+    return false;
+  }
+  Normalization norm;
+  problem = normalizeProblem(original, options.normalizeTo, norm);
+  result.status = computeMII(problem, bounds);
+  if (!result.ok())
+    return false;
+  Solution &s = result.solution;
+  s.normalizationScale = norm.scale;
+  s.maxRelativeError = norm.maxRelativeError;
+  s.resMII = bounds.resMII;
+  s.recMII = bounds.recMII;
+  s.lowerBound = bounds.mii();
+  return true;
 }
 
 /// Derives stages, groups and buffers from the issue times and group
@@ -137,29 +147,17 @@ SolveResult weft::schedule::solveSchedule(const Problem &original,
                                           const SolverOptions &options) {
   SolveResult result;
   Deadline deadline(options.timeoutMs);
-  std::string defect = validateProblem(original);
-  if (!defect.empty()) {
-    result.status = Status::error(Status::InvalidProblem, defect);
-    return result;
-  }
-  Normalization norm;
-  Problem problem = normalizeProblem(original, options.normalizeTo, norm);
+  Problem problem;
   MIIBounds bounds;
-  result.status = computeMII(problem, bounds);
-  if (!result.ok())
+  if (!prepareProblem(original, options, result, problem, bounds))
     return result;
 
   Solution &s = result.solution;
   MIIBounds originalBounds;
   if (computeMII(original, originalBounds).ok() && originalBounds.mii() > 0)
-    s.boundRelativeError =
-        static_cast<double>(bounds.mii()) * norm.scale / originalBounds.mii() -
-        1.0;
-  s.resMII = bounds.resMII;
-  s.recMII = bounds.recMII;
-  s.lowerBound = bounds.mii();
-  s.normalizationScale = norm.scale;
-  s.maxRelativeError = norm.maxRelativeError;
+    s.boundRelativeError = static_cast<double>(bounds.mii()) *
+                               s.normalizationScale / originalBounds.mii() -
+                           1.0;
   const int64_t maxII =
       options.maxII > 0 ? options.maxII : automaticMaxII(problem);
 

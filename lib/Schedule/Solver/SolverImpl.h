@@ -143,6 +143,12 @@ struct JointOutcome {
   std::string error;
   int64_t stageBound = 0;
 };
+/// The common start of every solve: checks `original`, normalizes its costs
+/// (recording the scale and error in `result.solution`) and computes the
+/// lower bounds. Returns false with `result.status` set when it fails.
+bool prepareProblem(const Problem &original, const SolverOptions &options,
+                    SolveResult &result, Problem &problem, MIIBounds &bounds);
+
 JointOutcome solveJoint(const Problem &problem, int64_t startII, int64_t maxII,
                         const SolverOptions &options, const Deadline &deadline,
                         Solution &solution);

@@ -11,6 +11,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "weft/Dialect/Utils/ShapeUtils.h"
+#include "KernelOutlining.h"
 #include "weft/Dialect/Weft/Transforms/Passes.h"
 
 namespace mlir::weft {
@@ -240,14 +241,7 @@ struct FuseAttentionPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseScaledDotProductAttention>(&getContext());
-    // Only the fusion: no folding, constant hoisting or region
-    // simplification of the rest of the function.
-    GreedyRewriteConfig config;
-    config.enableFolding(false)
-        .enableConstantCSE(false)
-        .setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
-    if (failed(
-            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+    if (failed(applyFusionPatterns(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

@@ -1,6 +1,7 @@
 //===- KernelOutlining.cpp - moving op groups into weft.kernel
 //-------------===//
 #include "KernelOutlining.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
@@ -111,4 +112,13 @@ KernelOp mlir::weft::outlineKernel(RewriterBase &rewriter,
     if (splat->use_empty())
       rewriter.eraseOp(splat);
   return kernel;
+}
+
+LogicalResult mlir::weft::applyFusionPatterns(Operation *root,
+                                              RewritePatternSet &&patterns) {
+  GreedyRewriteConfig config;
+  config.enableFolding(false)
+      .enableConstantCSE(false)
+      .setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+  return applyPatternsGreedily(root, std::move(patterns), config);
 }

@@ -15,6 +15,12 @@
 
 namespace mlir::weft {
 
+/// Applies a fusion pass's rewrite patterns to `root` and nothing else: no
+/// folding, constant hoisting or region simplification of the rest of the
+/// function, so a fusion pass changes only what it fuses.
+LogicalResult applyFusionPatterns(Operation *root,
+                                  RewritePatternSet &&patterns);
+
 /// Hands out kernel names `<function>_<what>_<n>` with one counter per
 /// function, skipping names that kernels already in the function carry, so
 /// passes that run one after the other (fuse-kernels, then wrap-kernels)
