@@ -28,6 +28,7 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 
+#include "weft/Conversion/WeftToTile/Passes.h"
 #include "weft/Dialect/Pipe/IR/PipeOps.h"
 #include "weft/Dialect/Tile/IR/TileOps.h"
 #include "weft/Dialect/Weft/IR/WeftOps.h"
@@ -54,4 +55,5 @@ void mlir::weft::registerAllPasses() {
   weft::registerWeftPasses();
   weft::registerWeftGraphFusionPipeline();
   weft::registerSchedulePasses();
+  weft::registerWeftToTilePasses();
 }

@@ -1554,6 +1554,18 @@ LogicalResult Executor::execOp(Operation *op, Env &env) {
       .Case([&](func::CallOp c) { return execCall(c, env); })
       .Case<tensor::SplatOp, tensor::ExtractOp, tensor::FromElementsOp>(
           [&](Operation *t) { return execTensorOp(t, env); })
+      .Case<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
+          [&](Operation *o) -> LogicalResult {
+            // Row-major data is unchanged; only the shape differs.
+            auto src = array(o, o->getOperand(0), env);
+            if (failed(src))
+              return failure();
+            auto result = std::make_shared<HostArray>(**src);
+            result->shape = llvm::to_vector(
+                cast<RankedTensorType>(o->getResult(0).getType()).getShape());
+            env.values[o->getResult(0)] = RtValue{result, {}, {}, {}};
+            return success();
+          })
       .Case([&](tile::ProgramIdOp p) {
         auto v = makeArray(p.getType());
         v->ints[0] = program.programId[static_cast<int>(p.getDim())];
