@@ -238,7 +238,10 @@ LogicalResult QMatmulOp::inferReturnTypes(MLIRContext *,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &results) {
   auto lhs = cast<RankedTensorType>(adaptor.getLhs().getType());
-  auto weight = cast<RankedTensorType>(adaptor.getWeight().getType());
+  // A weight packed by weft-pack-weights is typed by its storage bytes; the
+  // matmul is over the logical [K, N] tensor its encoding describes.
+  auto weight = getLogicalWeightType(
+      cast<RankedTensorType>(adaptor.getWeight().getType()));
   auto scale = cast<RankedTensorType>(adaptor.getScale().getType());
   if (weight.getRank() != 2)
     return emitOptionalError(location, "qmatmul weight must be 2-D [K, N]");
@@ -256,8 +259,12 @@ LogicalResult QMatmulOp::verify() {
   auto zeroPoint = getZeroPoint()
                        ? cast<ShapedType>(getZeroPoint().getType())
                        : ShapedType();
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  if (weight.getEncoding() && !isa<PackedLayoutAttr>(weight.getEncoding()))
+    return emitOpError("weight encoding must be #weft.packed, got ")
+           << weight.getEncoding();
   return verifyBlockwiseQuantization([&] { return emitOpError(); },
-                                     getWeight().getType(),
+                                     getLogicalWeightType(weight),
                                      getScale().getType(), zeroPoint,
                                      /*axis=*/0, getBlockSize());
 }

@@ -17,7 +17,7 @@ def Weft_Dialect : Dialect {
     `MatMulNBits`) or tensors of upstream `!quant.uniform` types.
   }];
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
-  let useDefaultAttributePrinterParser = 0;
+  let useDefaultAttributePrinterParser = 1;
 }
 
 class Weft_Op<string mnemonic, list<Trait> traits = []>

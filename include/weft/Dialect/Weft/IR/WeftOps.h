@@ -9,7 +9,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "weft/Dialect/Weft/IR/WeftDialect.h"
 
-#include "weft/Dialect/Weft/IR/WeftEnums.h.inc"
+#include "weft/Dialect/Weft/IR/WeftAttrs.h"
 
 #define GET_OP_CLASSES
 #include "weft/Dialect/Weft/IR/WeftOps.h.inc"

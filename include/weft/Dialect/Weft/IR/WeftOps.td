@@ -3,6 +3,7 @@
 #define WEFT_DIALECT_WEFT_IR_WEFTOPS_TD
 
 include "weft/Dialect/Weft/IR/WeftDialect.td"
+include "weft/Dialect/Weft/IR/WeftAttrs.td"
 include "mlir/IR/OpBase.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"

@@ -137,4 +137,43 @@ def WeftFuseKernels : Pass<"weft-fuse-kernels", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::weft::WeftDialect"];
 }
 
+def WeftPackWeights : Pass<"weft-pack-weights", "::mlir::func::FuncOp"> {
+  let summary = "Repacks constant qmatmul weights into the target's operand layout";
+  let description = [{
+    A quantized weight is read once per output tile by every kernel that
+    uses it, so its byte order should be the one the target's matrix
+    instruction consumes: then a thread's single wide load holds exactly its
+    operand fragment and dequantization needs no shuffles. Since weights are
+    constants, the reordering is done here, at compile time.
+
+    Each `weft.qmatmul` whose weight is an `arith.constant` (`dense` or
+    `dense_resource`, one byte per element) of logical type
+    `tensor<KxNxiB>` gets a new constant of type
+    `tensor<TILESxBYTESxi8, #weft.packed<[K, N], iB, ...>>` holding the
+    packed bytes, and uses it as its weight (the op's verifier reads the
+    logical shape from the encoding). Inside a `weft.kernel`, the kernel
+    input that carries the weight is retyped along with its block argument.
+    The layout per `target` (presets in `PackedLayout.h`):
+
+    * `sm_80`, `sm_90a`, any `sm_*`: mma.sync m16n8k16 B fragments with the
+      Marlin interleave (2, 4, 8 bits);
+    * `gfx942`, any `gfx9*`: MFMA 32x32x8 B operand (2, 4, 8 bits);
+    * `aarch64`: llama.cpp Q4_0x4 / Q8_0x4 with 8-byte chunks, the SMMLA
+      (i8mm) order (4, 8 bits).
+
+    A weight that is not a constant (a function argument, computed) is left
+    as it is with a remark: it is packed at load time, by the runtime. A
+    weight whose bit width the target has no layout for is an error, as is
+    an unknown target. Already packed weights are left alone (idempotent).
+    Zero points and scales keep their layout.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"sm_90a\"",
+           "the target whose operand order to pack for: sm_90a (any sm_*), "
+           "gfx942 (any gfx9*) or aarch64">,
+  ];
+  let dependentDialects = ["::mlir::weft::WeftDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // WEFT_DIALECT_WEFT_TRANSFORMS_PASSES_TD
