@@ -8,16 +8,15 @@ memrefs it wrote with --save-outputs, recomputes the graph-level kernel in
 float64 from the same inputs and compares the output argument (numpy.allclose
 rule). Prints the max errors; exits 1 on a mismatch.
 """
-import argparse
 import math
 import os
 import sys
 
 import numpy as np
 
-
-def load(d, i):
-    return np.load(os.path.join(d, "arg%d.npy" % i)).astype(np.float64)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "..", "..", "utils"))
+from npcheck import load, main as check  # noqa: E402
 
 
 def gelu_tanh(x):
@@ -127,31 +126,5 @@ KERNELS = {
 }
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("kernel", choices=sorted(KERNELS))
-    parser.add_argument("inputs")
-    parser.add_argument("outputs")
-    parser.add_argument("--atol", type=float, default=1e-5)
-    parser.add_argument("--rtol", type=float, default=1e-5)
-    args = parser.parse_args()
-    ok = True
-    for index, want in KERNELS[args.kernel](args.inputs).items():
-        got = load(args.outputs, index)
-        if got.shape != want.shape:
-            print("arg%d: shape %s, expected %s" % (index, got.shape, want.shape))
-            ok = False
-            continue
-        err = np.abs(got - want)
-        bad = ~(err <= args.atol + args.rtol * np.abs(want))
-        print("arg%d: max abs err %.3e, max rel err %.3e, %d of %d outside "
-              "tolerance" % (index, err.max(),
-                             (err / np.maximum(np.abs(want), 1e-30)).max(),
-                             bad.sum(), bad.size))
-        ok = ok and not bad.any()
-    print("numpy check:", "PASS" if ok else "FAIL")
-    return 0 if ok else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(check(KERNELS))
