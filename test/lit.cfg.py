@@ -26,7 +26,7 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.weft_tools_dir, config.llvm_tools_dir]
-tools = ["weft-opt", "weft-translate", "weft-run", "mlir-opt", "mlir-translate", "llc",
+tools = ["weft-opt", "weft-translate", "weft-compile", "weft-run", "mlir-opt", "mlir-translate", "llc",
          "llvm-objdump", "llvm-readelf", "llvm-mc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.weft_tools_dir, append_path=True)

@@ -46,7 +46,7 @@ mlir::weft::classifyTileOp(Operation *op, const sched::MachineModel &machine) {
     return OpWork{kind ? *kind : std::string(*kinds.begin()), work};
   };
   if (auto load = dyn_cast<tile::LoadOp>(op))
-    return bound({"tma_load", "cp_async", "load"},
+    return bound({"tma_load", "cp_async", "global_load", "load"},
                  bytesOf(load.getResult().getType()));
   if (auto store = dyn_cast<tile::StoreOp>(op))
     return bound({"tma_store", "store"}, bytesOf(store.getValue().getType()));
@@ -94,10 +94,14 @@ mlir::weft::buildLoopProblem(scf::ForOp loop, const sched::MachineModel &machine
   if (auto func = loop->getParentOfType<FunctionOpInterface>())
     problem.name = func.getName().str();
 
+  // GPU registers are 32 bits per thread, and a warp group's threads share
+  // a tile. A CPU core (one thread) holds tiles in vector registers; the
+  // Arm preset's are 512-bit (SVL 512), so one register holds 64 bytes.
   const int64_t threads = machine.threadsPerWarpGroup();
+  const double bytesPerRegister = threads == 1 ? 64.0 : 4.0 * threads;
   auto registersFor = [&](RankedTensorType type) -> int64_t {
     return std::max<int64_t>(
-        1, static_cast<int64_t>(std::ceil(bytesOf(type) / 4.0 / threads)));
+        1, static_cast<int64_t>(std::ceil(bytesOf(type) / bytesPerRegister)));
   };
 
   llvm::DenseMap<Operation *, unsigned> index;

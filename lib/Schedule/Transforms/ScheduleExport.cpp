@@ -3,10 +3,12 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "weft/Dialect/Tile/IR/TileOps.h"
+#include "weft/Dialect/Weft/IR/WeftOps.h"
 #include "weft/Dialect/Pipe/IR/PipeOps.h"
 #include "weft/Schedule/LoopProblem.h"
 #include "weft/Schedule/MachineModelAttr.h"
@@ -239,9 +241,12 @@ void mlir::weft::registerScheduleExport() {
         return exportSchedules(module, format, os, iterations);
       },
       [](DialectRegistry &registry) {
-        // What weft-schedule's output is written in.
+        // What weft-schedule's output is written in (the graph around tiled
+        // kernels calls them through bufferization casts).
         registry.insert<pipe::PipeDialect, tile::TileDialect, func::FuncDialect,
                         scf::SCFDialect, arith::ArithDialect, math::MathDialect,
-                        tensor::TensorDialect, memref::MemRefDialect>();
+                        tensor::TensorDialect, memref::MemRefDialect,
+                        bufferization::BufferizationDialect,
+                        weft::WeftDialect>();
       });
 }
