@@ -3,7 +3,10 @@
 #  1. imports the shipped model (docs/examples/transformer_block.onnx: a
 #     transformer block with int4 MatMulNBits weights), runs graph fusion and
 #     prints the kernels it forms (weights elided);
-#  2. solves the optimal software-pipelined, warp-specialized schedule of the
+#  2. compiles it with weft-compile for Hopper, Blackwell and MI300 (fusion,
+#     tiling, optimal schedules, warp-specialized pipe programs into
+#     build/example-out/<target>/) and prints every kernel's schedule;
+#  3. solves the optimal software-pipelined, warp-specialized schedule of the
 #     FlashAttention forward tile program for Hopper (sm_90a) and Blackwell
 #     (sm_100a) and prints its facts (II, lower bound, certificate,
 #     partitions, overlaps) and the warp-specialized pipe program for Hopper.
@@ -19,6 +22,14 @@ FA="$ROOT/docs/examples/flash_attention_fwd.mlir"
 echo "== weft-translate --import-onnx docs/examples/transformer_block.onnx | weft-opt -weft-graph-fusion"
 "$TRANSLATE" --import-onnx "$ROOT/docs/examples/transformer_block.onnx" |
   "$OPT" -weft-graph-fusion --mlir-elide-resource-strings-if-larger=32
+
+for target in sm_90a sm_100a gfx942; do
+  echo
+  echo "== weft-compile docs/examples/transformer_block.onnx --target=$target --print-schedule"
+  "$BUILD/bin/weft-compile" "$ROOT/docs/examples/transformer_block.onnx" \
+    --target=$target -o "$BUILD/example-out/$target" --print-schedule \
+    --schedule-timeout-ms=10000
+done
 
 for target in sm_90a sm_100a; do
   echo

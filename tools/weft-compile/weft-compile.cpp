@@ -150,6 +150,9 @@ int main(int argc, char **argv) {
   mlir::weft::registerAllDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Remarks and errors point at the ONNX node; dumping whole tiled loops
+  // with them would bury the message.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 

@@ -300,6 +300,15 @@ private:
   LogicalResult importIdentity(const Node &node);
   LogicalResult importDequantizeLinear(const Node &node);
   LogicalResult importMatMulNBits(const Node &node);
+  LogicalResult importCast(const Node &node);
+  LogicalResult importConcat(const Node &node);
+  LogicalResult importSlice(const Node &node);
+  LogicalResult importGather(const Node &node);
+  LogicalResult importReduce(const Node &node);
+  LogicalResult importWhere(const Node &node);
+  LogicalResult importPow(const Node &node);
+  FailureOr<std::optional<SmallVector<int64_t>>>
+  constantInts(const Node &node, int index, StringRef what);
 
   MLIRContext *ctx;
   OpBuilder builder;
@@ -923,6 +932,20 @@ LogicalResult ONNXImporter::importNode(const NodeProto &proto, int index) {
       return importIdentity(node);
     if (op == "DequantizeLinear")
       return importDequantizeLinear(node);
+    if (op == "Cast")
+      return importCast(node);
+    if (op == "Concat")
+      return importConcat(node);
+    if (op == "Slice")
+      return importSlice(node);
+    if (op == "Gather")
+      return importGather(node);
+    if (op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax")
+      return importReduce(node);
+    if (op == "Where")
+      return importWhere(node);
+    if (op == "Pow")
+      return importPow(node);
     if (op == "Gelu") {
       if (defaultOpset < 20)
         return node.error() << "Gelu is an ai.onnx op from opset 20 on, the "
@@ -1261,6 +1284,279 @@ LogicalResult ONNXImporter::importReshape(const Node &node) {
                         << " elements) to " << known << " elements";
   }
   FailureOr<Value> result = reshape(*input, shape, node.loc);
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+/// The integers of constant input `index` (an initializer or a Constant
+/// node's output), or nothing when the optional input is absent.
+FailureOr<std::optional<SmallVector<int64_t>>>
+ONNXImporter::constantInts(const Node &node, int index, StringRef what) {
+  using Result = std::optional<SmallVector<int64_t>>;
+  if (index >= node.proto.input_size() || node.proto.input(index).empty())
+    return Result();
+  const TensorProto *tensor = constantOperand(node, index);
+  if (!tensor) {
+    node.error() << "the " << what << " input '" << node.proto.input(index)
+                 << "' must be an initializer or a Constant (weft needs it "
+                    "at import)";
+    return failure();
+  }
+  FailureOr<TensorData> data = readTensor(*tensor, node.loc);
+  if (failed(data))
+    return failure();
+  Type elementType = data->type.getElementType();
+  if (data->type.getRank() != 1 ||
+      !(elementType.isInteger(64) || elementType.isInteger(32))) {
+    node.error() << "the " << what << " must be a 1-D int64 or int32 tensor, got "
+                 << data->type;
+    return failure();
+  }
+  SmallVector<int64_t> ints;
+  for (int64_t i = 0, e = data->numElements(); i < e; ++i)
+    ints.push_back(data->getInt(i));
+  return Result(std::move(ints));
+}
+
+LogicalResult ONNXImporter::importCast(const Node &node) {
+  if (failed(node.checkArity(1, 1)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  FailureOr<int64_t> to = node.getInt("to", std::nullopt);
+  if (failed(input) || failed(to))
+    return failure();
+  Type elementType = convertElementType(ctx, static_cast<int32_t>(*to));
+  if (!elementType) {
+    auto diag = node.error() << "cannot cast to element type ";
+    if (TensorProto::DataType_IsValid(static_cast<int>(*to)))
+      diag << TensorProto::DataType_Name(
+          static_cast<TensorProto::DataType>(*to));
+    return diag << " (" << *to << ")";
+  }
+  auto type = cast<RankedTensorType>(input->getType());
+  FailureOr<Value> result = finish(
+      CastOp::create(builder, node.loc, type.clone(elementType), *input));
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importConcat(const Node &node) {
+  if (failed(node.checkArity(1, INT_MAX)))
+    return failure();
+  FailureOr<int64_t> axis = node.getInt("axis", std::nullopt);
+  if (failed(axis))
+    return failure();
+  SmallVector<Value> inputs;
+  for (int i = 0, e = node.proto.input_size(); i < e; ++i) {
+    FailureOr<Value> input = operand(node, i);
+    if (failed(input))
+      return failure();
+    inputs.push_back(*input);
+  }
+  FailureOr<Value> result =
+      finish(ConcatOp::create(builder, node.loc, inputs.front().getType(),
+                              inputs, builder.getI64IntegerAttr(*axis)));
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importSlice(const Node &node) {
+  if (failed(node.checkArity(3, 5)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  if (failed(input))
+    return failure();
+  FailureOr<std::optional<SmallVector<int64_t>>> starts =
+      constantInts(node, 1, "starts");
+  if (failed(starts))
+    return failure();
+  FailureOr<std::optional<SmallVector<int64_t>>> ends =
+      constantInts(node, 2, "ends");
+  if (failed(ends))
+    return failure();
+  FailureOr<std::optional<SmallVector<int64_t>>> axes =
+      constantInts(node, 3, "axes");
+  if (failed(axes))
+    return failure();
+  FailureOr<std::optional<SmallVector<int64_t>>> steps =
+      constantInts(node, 4, "steps");
+  if (failed(steps))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  if (!type.hasStaticShape())
+    return node.error() << "the input " << type
+                        << " has dynamic dimensions; weft slices static "
+                           "shapes only";
+  int64_t rank = type.getRank();
+  size_t count = (*starts)->size();
+  if ((*ends)->size() != count || (*axes && (*axes)->size() != count) ||
+      (*steps && (*steps)->size() != count))
+    return node.error() << "starts, ends, axes and steps must have the same "
+                           "length";
+  // Untouched dimensions are taken whole.
+  SmallVector<int64_t> start(rank, 0), size(type.getShape()), step(rank, 1);
+  SmallVector<bool> seen(rank, false);
+  for (size_t i = 0; i < count; ++i) {
+    int64_t rawAxis = *axes ? (**axes)[i] : static_cast<int64_t>(i);
+    std::optional<int64_t> axis = normalizeAxis(rawAxis, rank);
+    if (!axis)
+      return node.error() << "axis " << rawAxis << " is out of range for rank "
+                          << rank;
+    if (seen[*axis])
+      return node.error() << "axis " << rawAxis << " is sliced twice";
+    seen[*axis] = true;
+    int64_t dim = type.getDimSize(*axis);
+    int64_t s = (**starts)[i], e = (**ends)[i];
+    int64_t st = *steps ? (**steps)[i] : 1;
+    if (st == 0)
+      return node.error() << "step of axis " << rawAxis << " is 0";
+    // ONNX semantics: negative bounds count from the back, then clamp.
+    if (s < 0)
+      s = s < -dim ? -1 : s + dim;
+    if (e < 0)
+      e = e < -dim ? -1 : e + dim;
+    int64_t n;
+    if (st > 0) {
+      s = std::clamp<int64_t>(s, 0, dim);
+      e = std::clamp<int64_t>(e, 0, dim);
+      n = e > s ? (e - s + st - 1) / st : 0;
+    } else {
+      s = std::clamp<int64_t>(s, -1, dim - 1);
+      e = std::clamp<int64_t>(e, -1, dim - 1);
+      n = s > e ? (s - e + (-st) - 1) / (-st) : 0;
+    }
+    start[*axis] = n == 0 ? 0 : s;
+    size[*axis] = n;
+    step[*axis] = st;
+  }
+  FailureOr<Value> result = finish(SliceOp::create(
+      builder, node.loc, type, *input, start, size, step));
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importGather(const Node &node) {
+  if (failed(node.checkArity(2, 2)))
+    return failure();
+  FailureOr<Value> data = operand(node, 0), indices = operand(node, 1);
+  FailureOr<int64_t> axis = node.getInt("axis", 0);
+  if (failed(data) || failed(indices) || failed(axis))
+    return failure();
+  FailureOr<Value> result =
+      finish(GatherOp::create(builder, node.loc, data->getType(), *data,
+                              *indices, builder.getI64IntegerAttr(*axis)));
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importReduce(const Node &node) {
+  // ReduceSum takes its axes as an input from opset 13 on, the others from
+  // opset 18 on; before that they are an attribute.
+  StringRef opType = node.opType();
+  bool axesInput = opType == "ReduceSum" || defaultOpset >= 18;
+  if (failed(node.checkArity(1, axesInput ? 2 : 1)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  FailureOr<int64_t> keepdims = node.getInt("keepdims", 1);
+  FailureOr<int64_t> noop = node.getInt("noop_with_empty_axes", 0);
+  if (failed(input) || failed(keepdims) || failed(noop))
+    return failure();
+  std::optional<SmallVector<int64_t>> axes;
+  if (axesInput) {
+    if (node.findAttr("axes"))
+      return node.error() << "axes is an input, not an attribute, of "
+                          << opType << " in opset " << defaultOpset;
+    if (node.proto.input_size() > 1 && !node.proto.input(1).empty() &&
+        !constantOperand(node, 1)) {
+      // A runtime axes input is known to be empty from its type alone.
+      FailureOr<Value> axesValue = operand(node, 1);
+      if (failed(axesValue))
+        return failure();
+      auto axesType = cast<RankedTensorType>(axesValue->getType());
+      if (!axesType.hasStaticShape() || axesType.getNumElements() != 0)
+        return node.error() << "the axes input '" << node.proto.input(1)
+                            << "' must be an initializer or a Constant "
+                               "(weft needs it at import)";
+      axes = SmallVector<int64_t>();
+    } else {
+      FailureOr<std::optional<SmallVector<int64_t>>> ints =
+          constantInts(node, 1, "axes");
+      if (failed(ints))
+        return failure();
+      axes = *ints;
+    }
+  } else {
+    FailureOr<std::optional<SmallVector<int64_t>>> ints = node.getInts("axes");
+    if (failed(ints))
+      return failure();
+    axes = *ints;
+  }
+  auto type = cast<RankedTensorType>(input->getType());
+  if (!axes || axes->empty()) {
+    // No axes: reduce all of them, or nothing with noop_with_empty_axes.
+    if (*noop != 0 || type.getRank() == 0)
+      return setOutput(node, 0, *input);
+    axes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  }
+  UnitAttr keep = *keepdims != 0 ? builder.getUnitAttr() : UnitAttr();
+  Operation *op;
+  if (opType == "ReduceSum")
+    op = ReduceSumOp::create(builder, node.loc, type, *input,
+                             builder.getDenseI64ArrayAttr(*axes), keep);
+  else if (opType == "ReduceMean")
+    op = ReduceMeanOp::create(builder, node.loc, type, *input,
+                             builder.getDenseI64ArrayAttr(*axes), keep);
+  else
+    op = ReduceMaxOp::create(builder, node.loc, type, *input,
+                             builder.getDenseI64ArrayAttr(*axes), keep);
+  FailureOr<Value> result = finish(op);
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importWhere(const Node &node) {
+  if (failed(node.checkArity(3, 3)))
+    return failure();
+  FailureOr<Value> cond = operand(node, 0), x = operand(node, 1),
+                   y = operand(node, 2);
+  if (failed(cond) || failed(x) || failed(y))
+    return failure();
+  FailureOr<Value> result = finish(
+      WhereOp::create(builder, node.loc, x->getType(), *cond, *x, *y));
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importPow(const Node &node) {
+  if (failed(node.checkArity(2, 2)))
+    return failure();
+  FailureOr<Value> base = operand(node, 0), exponent = operand(node, 1);
+  if (failed(base) || failed(exponent))
+    return failure();
+  // ONNX lets the exponent have another element type; weft.pow wants one.
+  // An integer exponent of a float base is exact in the base's type.
+  auto baseType = cast<RankedTensorType>(base->getType());
+  auto expType = cast<RankedTensorType>(exponent->getType());
+  if (baseType.getElementType() != expType.getElementType()) {
+    if (!isa<FloatType>(baseType.getElementType()))
+      return node.error() << "an integer base needs an exponent of the same "
+                             "type, got "
+                          << baseType << " and " << expType;
+    exponent = finish(CastOp::create(
+        builder, node.loc, expType.clone(baseType.getElementType()),
+        *exponent));
+    if (failed(exponent))
+      return failure();
+  }
+  FailureOr<Value> result = finish(
+      PowOp::create(builder, node.loc, baseType, *base, *exponent));
   if (failed(result))
     return failure();
   return setOutput(node, 0, *result);

@@ -290,3 +290,171 @@ func.func @kernel_isolated(%a: tensor<4xf32>) {
   }
   return
 }
+
+// -----
+
+func.func @pow_element_types(%a: tensor<4xf32>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = weft.pow %a, %b : tensor<4xf32>, tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @where_element_types(%c: tensor<4xi1>, %a: tensor<4xf32>, %b: tensor<4xf16>) {
+  // expected-error @+1 {{value element types differ: 'f32' vs 'f16'}}
+  %0 = weft.where %c, %a, %b : tensor<4xi1>, tensor<4xf32>, tensor<4xf16>
+  return
+}
+
+// -----
+
+func.func @where_broadcast(%c: tensor<3xi1>, %a: tensor<4xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{operand shapes do not broadcast}}
+  %0 = weft.where %c, %a, %b : tensor<3xi1>, tensor<4xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @where_condition(%c: tensor<4xf32>, %a: tensor<4xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 1-bit signless integer values}}
+  %0 = weft.where %c, %a, %b : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @cast_shape(%a: tensor<4xf32>) {
+  // expected-error @+1 {{shape changes from 'tensor<4xf32>' to 'tensor<5xf16>'}}
+  %0 = weft.cast %a : tensor<4xf32> -> tensor<5xf16>
+  return
+}
+
+// -----
+
+func.func @concat_empty() {
+  // expected-error @+1 {{expected 1 or more operands, but found 0}}
+  %0 = "weft.concat"() {axis = 0 : i64} : () -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @concat_axis(%a: tensor<4xf32>) {
+  // expected-error @+1 {{axis 1 is out of range for rank 1}}
+  %0 = weft.concat %a, %a axis = 1 : tensor<4xf32>, tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @concat_rank(%a: tensor<4xf32>, %b: tensor<1x4xf32>) {
+  // expected-error @+1 {{input #1 has rank 2, expected 1}}
+  %0 = weft.concat %a, %b axis = 0 : tensor<4xf32>, tensor<1x4xf32>
+  return
+}
+
+// -----
+
+func.func @concat_dims(%a: tensor<2x4xf32>, %b: tensor<2x5xf32>) {
+  // expected-error @+1 {{input #1 has size 5 in dimension 1, expected 4}}
+  %0 = weft.concat %a, %b axis = 0 : tensor<2x4xf32>, tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @concat_element_types(%a: tensor<4xf32>, %b: tensor<4xf16>) {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = weft.concat %a, %b axis = 0 : tensor<4xf32>, tensor<4xf16>
+  return
+}
+
+// -----
+
+func.func @slice_entries(%x: tensor<4x4xf32>) {
+  // expected-error @+1 {{start, size and step need one entry per dimension (rank 2)}}
+  %0 = weft.slice %x start [0] size [2] step [1] : tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @slice_step(%x: tensor<4xf32>) {
+  // expected-error @+1 {{step of dimension 0 is 0}}
+  %0 = weft.slice %x start [0] size [2] step [0] : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @slice_size(%x: tensor<4xf32>) {
+  // expected-error @+1 {{size of dimension 0 is negative}}
+  %0 = weft.slice %x start [0] size [-1] step [1] : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @slice_bounds(%x: tensor<4xf32>) {
+  // expected-error @+1 {{dimension 0 reads indices 1 to 5, outside [0, 4)}}
+  %0 = weft.slice %x start [1] size [3] step [2] : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @gather_scalar(%x: tensor<f32>, %i: tensor<2xi64>) {
+  // expected-error @+1 {{gather data must have rank >= 1}}
+  %0 = weft.gather %x, %i axis = 0 : tensor<f32>, tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @gather_axis(%x: tensor<4xf32>, %i: tensor<2xi64>) {
+  // expected-error @+1 {{axis -2 is out of range for rank 1}}
+  %0 = weft.gather %x, %i axis = -2 : tensor<4xf32>, tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @gather_indices(%x: tensor<4xf32>, %i: tensor<2xf32>) {
+  // expected-error @+1 {{operand #1 must be ranked tensor of 32-bit signless integer or 64-bit signless integer values}}
+  %0 = weft.gather %x, %i axis = 0 : tensor<4xf32>, tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_empty(%x: tensor<4xf32>) {
+  // expected-error @+1 {{axes must not be empty}}
+  %0 = weft.reduce_sum %x axes [] : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis(%x: tensor<4xf32>) {
+  // expected-error @+1 {{axis 1 is out of range for rank 1}}
+  %0 = weft.reduce_max %x axes [1] : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_twice(%x: tensor<4x4xf32>) {
+  // expected-error @+1 {{axis -1 is reduced twice}}
+  %0 = weft.reduce_mean %x axes [1, -1] : tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_mean_int(%x: tensor<4xi32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of floating-point values}}
+  %0 = weft.reduce_mean %x axes [0] : tensor<4xi32>
+  return
+}

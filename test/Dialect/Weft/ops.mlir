@@ -105,3 +105,37 @@ func.func @kernel(%a: tensor<64x32xf16>, %b: tensor<32x16xf16>, %c: tensor<16xf1
   }
   return %r : tensor<64x16xf16>
 }
+
+// CHECK-LABEL: func.func @data_movement
+func.func @data_movement(%a: tensor<2x4xf32>, %b: tensor<3x4xf32>,
+                         %x: tensor<20x10xf32>, %ids: tensor<2x3xi64>,
+                         %c: tensor<2x1xi1>, %e: tensor<f32>)
+    -> (tensor<5x4xf32>, tensor<20x3xf32>, tensor<20x2x3xf32>,
+        tensor<2x4xf32>, tensor<2x4xf16>, tensor<2x4xf32>) {
+  // CHECK: weft.concat %{{.*}}, %{{.*}} axis = 0 : tensor<2x4xf32>, tensor<3x4xf32>
+  %0 = weft.concat %a, %b axis = 0 : tensor<2x4xf32>, tensor<3x4xf32>
+  // CHECK: weft.slice %{{.*}} start [0, 9] size [20, 3] step [1, -2] : tensor<20x10xf32>
+  %1 = weft.slice %x start [0, 9] size [20, 3] step [1, -2] : tensor<20x10xf32>
+  // CHECK: weft.gather %{{.*}}, %{{.*}} axis = -1 : tensor<20x10xf32>, tensor<2x3xi64>
+  %2 = weft.gather %x, %ids axis = -1 : tensor<20x10xf32>, tensor<2x3xi64>
+  // CHECK: weft.where %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x1xi1>, tensor<2x4xf32>, tensor<f32>
+  %3 = weft.where %c, %a, %e : tensor<2x1xi1>, tensor<2x4xf32>, tensor<f32>
+  // CHECK: weft.cast %{{.*}} : tensor<2x4xf32> -> tensor<2x4xf16>
+  %4 = weft.cast %a : tensor<2x4xf32> -> tensor<2x4xf16>
+  // CHECK: weft.pow %{{.*}}, %{{.*}} : tensor<2x4xf32>, tensor<f32>
+  %5 = weft.pow %a, %e : tensor<2x4xf32>, tensor<f32>
+  return %0, %1, %2, %3, %4, %5 : tensor<5x4xf32>, tensor<20x3xf32>, tensor<20x2x3xf32>,
+      tensor<2x4xf32>, tensor<2x4xf16>, tensor<2x4xf32>
+}
+
+// CHECK-LABEL: func.func @reductions
+func.func @reductions(%x: tensor<3x2x2xf32>, %i: tensor<3x2xi32>)
+    -> (tensor<3x1x2xf32>, tensor<2xf32>, tensor<3xi32>) {
+  // CHECK: weft.reduce_mean %{{.*}} axes [1] keepdims : tensor<3x2x2xf32>
+  %0 = weft.reduce_mean %x axes [1] keepdims : tensor<3x2x2xf32>
+  // CHECK: weft.reduce_sum %{{.*}} axes [0, -1] : tensor<3x2x2xf32>
+  %1 = weft.reduce_sum %x axes [0, -1] : tensor<3x2x2xf32>
+  // CHECK: weft.reduce_max %{{.*}} axes [1] : tensor<3x2xi32>
+  %2 = weft.reduce_max %i axes [1] : tensor<3x2xi32>
+  return %0, %1, %2 : tensor<3x1x2xf32>, tensor<2xf32>, tensor<3xi32>
+}

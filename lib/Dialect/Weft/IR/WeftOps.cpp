@@ -41,7 +41,193 @@ WEFT_BINARY_INFER(SubOp)
 WEFT_BINARY_INFER(MulOp)
 WEFT_BINARY_INFER(DivOp)
 WEFT_BINARY_INFER(MaxOp)
+WEFT_BINARY_INFER(PowOp)
 #undef WEFT_BINARY_INFER
+
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> location,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &results) {
+  auto cond = cast<RankedTensorType>(adaptor.getCondition().getType());
+  auto lhs = cast<RankedTensorType>(adaptor.getTrueValue().getType());
+  auto rhs = cast<RankedTensorType>(adaptor.getFalseValue().getType());
+  if (lhs.getElementType() != rhs.getElementType())
+    return emitOptionalError(location, "value element types differ: ",
+                             lhs.getElementType(), " vs ",
+                             rhs.getElementType());
+  SmallVector<int64_t> values, shape;
+  if (!OpTrait::util::getBroadcastedShape(lhs.getShape(), rhs.getShape(),
+                                          values) ||
+      !OpTrait::util::getBroadcastedShape(cond.getShape(), values, shape))
+    return emitOptionalError(location, "operand shapes do not broadcast: ",
+                             cond, ", ", lhs, ", ", rhs);
+  results.push_back(RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
+}
+
+LogicalResult CastOp::verify() {
+  if (getInput().getType().getShape() != getResult().getType().getShape())
+    return emitOpError("shape changes from ")
+           << getInput().getType() << " to " << getResult().getType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement: ConcatOp, SliceOp, GatherOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> location,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  ValueRange inputs = adaptor.getInputs();
+  if (inputs.empty())
+    return emitOptionalError(location, "concat needs at least one input");
+  auto first = cast<RankedTensorType>(inputs.front().getType());
+  int64_t rank = first.getRank();
+  std::optional<int64_t> axis = normalizeAxis(adaptor.getAxis(), rank);
+  if (!axis)
+    return emitOptionalError(location,
+                             "axis " +
+                                 Twine(static_cast<int64_t>(adaptor.getAxis())) +
+                                           " is out of range for rank " +
+                                           Twine(rank));
+  SmallVector<int64_t> shape(first.getShape());
+  for (auto [index, input] : llvm::enumerate(inputs.drop_front())) {
+    auto type = cast<RankedTensorType>(input.getType());
+    if (type.getRank() != rank)
+      return emitOptionalError(location, "input #" + Twine(index + 1) +
+                                             " has rank " +
+                                             Twine(type.getRank()) +
+                                             ", expected " + Twine(rank));
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t size = type.getDimSize(d);
+      if (d == *axis) {
+        shape[d] = ShapedType::isDynamic(shape[d]) ||
+                           ShapedType::isDynamic(size)
+                       ? ShapedType::kDynamic
+                       : shape[d] + size;
+        continue;
+      }
+      if (ShapedType::isDynamic(shape[d])) {
+        shape[d] = size;
+      } else if (!ShapedType::isDynamic(size) && size != shape[d]) {
+        return emitOptionalError(
+            location, "input #" + Twine(index + 1) + " has size " +
+                          Twine(size) + " in dimension " + Twine(d) +
+                          ", expected " + Twine(shape[d]));
+      }
+    }
+  }
+  results.push_back(RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> location,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &results) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  ArrayRef<int64_t> start = adaptor.getStart(), size = adaptor.getSize(),
+                    step = adaptor.getStep();
+  int64_t rank = input.getRank();
+  if (static_cast<int64_t>(start.size()) != rank ||
+      static_cast<int64_t>(size.size()) != rank ||
+      static_cast<int64_t>(step.size()) != rank)
+    return emitOptionalError(location, "start, size and step need one entry "
+                                       "per dimension (rank " +
+                                           Twine(rank) + ")");
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t dim = input.getDimSize(d);
+    if (step[d] == 0)
+      return emitOptionalError(location,
+                               "step of dimension " + Twine(d) + " is 0");
+    if (size[d] < 0)
+      return emitOptionalError(location, "size of dimension " + Twine(d) +
+                                             " is negative");
+    if (size[d] == 0)
+      continue;
+    // The first and the last index read; both must be inside [0, dim).
+    int64_t last = start[d] + (size[d] - 1) * step[d];
+    if (start[d] < 0 || start[d] >= dim || last < 0 || last >= dim)
+      return emitOptionalError(
+          location, "dimension " + Twine(d) + " reads indices " +
+                        Twine(start[d]) + " to " + Twine(last) +
+                        ", outside [0, " + Twine(dim) + ")");
+  }
+  results.push_back(RankedTensorType::get(size, input.getElementType()));
+  return success();
+}
+
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> location,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  auto data = cast<RankedTensorType>(adaptor.getData().getType());
+  auto indices = cast<RankedTensorType>(adaptor.getIndices().getType());
+  if (data.getRank() == 0)
+    return emitOptionalError(location, "gather data must have rank >= 1");
+  std::optional<int64_t> axis =
+      normalizeAxis(adaptor.getAxis(), data.getRank());
+  if (!axis)
+    return emitOptionalError(location,
+                             "axis " +
+                                 Twine(static_cast<int64_t>(adaptor.getAxis())) +
+                                           " is out of range for rank " +
+                                           Twine(data.getRank()));
+  SmallVector<int64_t> shape(data.getShape().take_front(*axis));
+  llvm::append_range(shape, indices.getShape());
+  llvm::append_range(shape, data.getShape().drop_front(*axis + 1));
+  results.push_back(RankedTensorType::get(shape, data.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+static LogicalResult inferReduceType(std::optional<Location> location,
+                                     Value input, ArrayRef<int64_t> axes,
+                                     bool keepdims,
+                                     SmallVectorImpl<Type> &results) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  if (axes.empty())
+    return emitOptionalError(location, "axes must not be empty");
+  SmallVector<bool> reduced(rank, false);
+  for (int64_t a : axes) {
+    std::optional<int64_t> axis = normalizeAxis(a, rank);
+    if (!axis)
+      return emitOptionalError(location, "axis " + Twine(a) +
+                                             " is out of range for rank " +
+                                             Twine(rank));
+    if (reduced[*axis])
+      return emitOptionalError(location, "axis " + Twine(a) +
+                                             " is reduced twice");
+    reduced[*axis] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!reduced[d])
+      shape.push_back(type.getDimSize(d));
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  results.push_back(RankedTensorType::get(shape, type.getElementType()));
+  return success();
+}
+
+#define WEFT_REDUCE_INFER(OP)                                                  \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *, std::optional<Location> location, Adaptor adaptor,        \
+      SmallVectorImpl<Type> &results) {                                        \
+    return inferReduceType(location, adaptor.getInput(), adaptor.getAxes(),    \
+                           adaptor.getKeepdims(), results);                    \
+  }
+WEFT_REDUCE_INFER(ReduceSumOp)
+WEFT_REDUCE_INFER(ReduceMeanOp)
+WEFT_REDUCE_INFER(ReduceMaxOp)
+#undef WEFT_REDUCE_INFER
 
 //===----------------------------------------------------------------------===//
 // MatmulOp

@@ -126,6 +126,81 @@ def gelu_opset20():
                  opset=20)
 
 
+def data_ops():
+    I64 = TensorProto.INT64
+    nodes = [
+        node("Concat", ["x", "x"], ["cat"], "concat_node", axis=-1),
+        # x[1:, ::-2] of the [2, 16] concatenation.
+        node("Slice", ["cat", "starts", "ends", "axes", "steps"], ["sl"],
+             "slice_node"),
+        node("Gather", ["x", "ids"], ["g"], "gather_const", axis=1),
+        node("Gather", ["x", "rt_ids"], ["gd"], "gather_dynamic"),
+        node("Cast", ["cond"], ["condf"], "cast_node", to=TensorProto.FLOAT16),
+        node("Where", ["cond", "x", "zero"], ["w"], "where_node"),
+        node("Pow", ["w", "two"], ["p"], "pow_node"),
+        node("Pow", ["w", "three"], ["pi"], "pow_int_exponent"),
+    ]
+    inits = [
+        init("starts", np.array([1, -1], dtype=np.int64)),
+        init("ends", np.array([100, -100], dtype=np.int64)),
+        init("axes", np.array([0, 1], dtype=np.int64)),
+        init("steps", np.array([1, -2], dtype=np.int64)),
+        init("ids", np.array([[0, 7], [-1, 2]], dtype=np.int64)),
+        init("zero", np.array(0, dtype=np.float32)),
+        init("two", np.array(2, dtype=np.float32)),
+        init("three", np.array(3, dtype=np.int32)),
+    ]
+    return model(nodes, [tensor("x", F32, [2, 8]),
+                         tensor("rt_ids", I64, [3]),
+                         tensor("cond", TensorProto.BOOL, [8])],
+                 [tensor("sl", F32, [1, 8]), tensor("g", F32, [2, 2, 2]),
+                  tensor("gd", F32, [3, 8]), tensor("condf", TensorProto.FLOAT16, [8]),
+                  tensor("p", F32, [2, 8]), tensor("pi", F32, [2, 8])], inits)
+
+
+def reductions():
+    nodes = [
+        node("ReduceMean", ["x"], ["mean"], "mean_node", axes=[-1]),
+        node("ReduceMax", ["x"], ["max"], "max_node", axes=[0, 2],
+             keepdims=0),
+        node("ReduceSum", ["x", "axes"], ["sum"], "sum_node", keepdims=0),
+        node("ReduceSum", ["x"], ["all"], "sum_all"),
+        node("ReduceSum", ["x"], ["same"], "sum_noop", noop_with_empty_axes=1),
+    ]
+    return model(nodes, [tensor("x", F32, [3, 4, 5])],
+                 [tensor("mean", F32, [3, 4, 1]), tensor("max", F32, [4]),
+                  tensor("sum", F32, [3, 5]), tensor("all", F32, [1, 1, 1]),
+                  tensor("same", F32, [3, 4, 5])],
+                 [init("axes", np.array([1], dtype=np.int64))])
+
+
+def reductions_opset18():
+    nodes = [node("ReduceMean", ["x", "axes"], ["mean"], "mean_node",
+                  keepdims=0)]
+    return model(nodes, [tensor("x", F32, [3, 4])], [tensor("mean", F32, [4])],
+                 [init("axes", np.array([0], dtype=np.int64))], opset=18)
+
+
+def runtime_slice():
+    I64 = TensorProto.INT64
+    nodes = [node("Slice", ["x", "starts", "ends"], ["y"], "rt_slice")]
+    return model(nodes, [tensor("x", F32, [4]), tensor("starts", I64, [1]),
+                         tensor("ends", I64, [1])], [tensor("y", F32, [2])])
+
+
+def runtime_axes():
+    nodes = [node("ReduceSum", ["x", "axes"], ["y"], "rt_reduce")]
+    return model(nodes, [tensor("x", F32, [4]),
+                         tensor("axes", TensorProto.INT64, [1])],
+                 [tensor("y", F32, [1])])
+
+
+def cast_string():
+    nodes = [node("Cast", ["x"], ["y"], "to_string", to=TensorProto.STRING)]
+    return model(nodes, [tensor("x", F32, [4])],
+                 [tensor("y", TensorProto.STRING, [4])])
+
+
 def dequantize():
     nodes = [
         # Per-tensor, rank 2: the scalar scale is broadcast to [1, 4].

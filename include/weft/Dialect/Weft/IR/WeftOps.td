@@ -42,6 +42,49 @@ def Weft_SubOp : Weft_BinaryOp<"sub", "difference">;
 def Weft_MulOp : Weft_BinaryOp<"mul", "product">;
 def Weft_DivOp : Weft_BinaryOp<"div", "quotient">;
 def Weft_MaxOp : Weft_BinaryOp<"max", "maximum">;
+def Weft_PowOp : Weft_BinaryOp<"pow", "power (`lhs` raised to `rhs`)">;
+
+def Weft_WhereOp : Weft_Op<"where", [Pure, InferTypeOpAdaptor]> {
+  let summary = "elementwise selection with numpy broadcasting";
+  let description = [{
+    `result[i] = condition[i] ? true_value[i] : false_value[i]`, as ONNX
+    `Where`. The three shapes broadcast numpy-style; `condition` is `i1`, the
+    two values share an element type, which the result has. The result shape
+    is inferred.
+
+    ```mlir
+    %0 = weft.where %c, %a, %b : tensor<4x1xi1>, tensor<4x8xf32>, tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I1]>:$condition,
+                       AnyRankedTensor:$true_value,
+                       AnyRankedTensor:$false_value);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $condition `,` $true_value `,` $false_value attr-dict
+    `:` type($condition) `,` type($true_value) `,` type($false_value)
+  }];
+}
+
+def Weft_CastOp : Weft_Op<"cast", [Pure]> {
+  let summary = "elementwise conversion to another element type";
+  let description = [{
+    Converts every element to the result's element type, as ONNX `Cast`:
+    floats round to nearest even, floats to integers truncate toward zero,
+    integers to `i1` test for non-zero. Signless integers are read as
+    signed. The shape does not change.
+
+    ```mlir
+    %0 = weft.cast %x : tensor<3x4xf32> -> tensor<3x4xf16>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat, AnySignlessInteger,
+                                       AnyUnsignedInteger]>:$input);
+  let results = (outs RankedTensorOf<[AnyFloat, AnySignlessInteger,
+                                      AnyUnsignedInteger]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
 
 class Weft_UnaryOp<string mnemonic, string what, list<Trait> traits = []>
     : Weft_Op<mnemonic, !listconcat([Pure, SameOperandsAndResultType], traits)> {
@@ -135,6 +178,94 @@ def Weft_ReshapeOp : Weft_Op<"reshape", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
 }
+
+def Weft_ConcatOp : Weft_Op<"concat", [Pure, SameOperandsElementType,
+    InferTypeOpAdaptor]> {
+  let summary = "joins tensors along one axis";
+  let description = [{
+    Concatenates one or more tensors of the same rank and element type along
+    `axis` (negative values count from the back, as in ONNX); all other
+    dimensions must match. The result shape is inferred.
+
+    ```mlir
+    %0 = weft.concat %a, %b axis = 0 : tensor<2x4xf32>, tensor<3x4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$inputs `axis` `=` $axis attr-dict `:` type($inputs)";
+}
+
+def Weft_SliceOp : Weft_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+  let summary = "a strided static window of a tensor";
+  let description = [{
+    `result[i0, i1, ...] = input[start0 + i0 * step0, start1 + i1 * step1,
+    ...]` with one `start`, `size` and `step` per dimension of the static
+    `input`. Steps are non-zero and may be negative (walking backwards);
+    every index read lies inside the input. The result shape is `size`.
+    The ONNX importer resolves `Slice`'s clamping and defaults into this form.
+
+    ```mlir
+    %0 = weft.slice %x start [0, 1] size [20, 3] step [1, 2] : tensor<20x10xf32>
+    ```
+  }];
+  let arguments = (ins AnyStaticShapeTensor:$input, DenseI64ArrayAttr:$start,
+                       DenseI64ArrayAttr:$size, DenseI64ArrayAttr:$step);
+  let results = (outs AnyStaticShapeTensor:$result);
+  let assemblyFormat = [{
+    $input `start` $start `size` $size `step` $step attr-dict `:` type($input)
+  }];
+}
+
+def Weft_GatherOp : Weft_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+  let summary = "takes entries along one axis at given indices";
+  let description = [{
+    As ONNX `Gather`: with `axis = a`, `result[p..., j..., s...] =
+    data[p..., indices[j...], s...]`, where `p` indexes the dimensions
+    before `a` and `s` those after it.
+    Negative indices count from the back of the axis. The result shape is
+    `data`'s with dimension `a` replaced by `indices`' shape.
+
+    ```mlir
+    %0 = weft.gather %table, %ids axis = 0 : tensor<1000x64xf16>, tensor<4x16xi64>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data,
+                       RankedTensorOf<[I32, I64]>:$indices, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices `axis` `=` $axis attr-dict `:` type($data) `,`
+    type($indices)
+  }];
+}
+
+// Reductions over a set of axes; `keepdims` keeps each reduced dimension as 1.
+class Weft_ReduceOp<string mnemonic, string what, Type elementType>
+    : Weft_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = what # " over a set of axes";
+  let description = [{
+    Reduces `input` with the }] # what # [{ over `axes` (distinct,
+    non-empty; negative values count from the back, as in ONNX). The
+    reduced dimensions are dropped, or kept as size 1 with `keepdims`. The
+    result shape is inferred.
+
+    ```mlir
+    %0 = weft.}] # mnemonic # [{ %x axes [1] keepdims : tensor<8x512xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[elementType]>:$input,
+                       DenseI64ArrayAttr:$axes, UnitAttr:$keepdims);
+  let results = (outs RankedTensorOf<[elementType]>:$result);
+  let assemblyFormat = [{
+    $input `axes` $axes (`keepdims` $keepdims^)? attr-dict `:` type($input)
+  }];
+}
+
+def Weft_ReduceSumOp : Weft_ReduceOp<"reduce_sum", "sum",
+    AnyTypeOf<[AnyFloat, AnySignlessInteger, AnyUnsignedInteger]>>;
+def Weft_ReduceMeanOp : Weft_ReduceOp<"reduce_mean", "mean", AnyFloat>;
+def Weft_ReduceMaxOp : Weft_ReduceOp<"reduce_max", "maximum",
+    AnyTypeOf<[AnyFloat, AnySignlessInteger, AnyUnsignedInteger]>>;
 
 def Weft_SoftmaxOp : Weft_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let summary = "softmax along one axis";
