@@ -3,7 +3,8 @@
 #  1. imports the shipped model (docs/examples/transformer_block.onnx: a
 #     transformer block with int4 MatMulNBits weights), runs graph fusion and
 #     prints the kernels it forms (weights elided);
-#  2. compiles it with weft-compile for Hopper, Blackwell and MI300 (fusion,
+#  2. compiles it with weft-compile for Hopper, Blackwell, MI300 and an Arm
+#     SME2 core (fusion,
 #     tiling, optimal schedules, warp-specialized pipe programs into
 #     build/example-out/<target>/) and prints every kernel's schedule;
 #  3. solves the optimal software-pipelined, warp-specialized schedule of the
@@ -23,7 +24,7 @@ echo "== weft-translate --import-onnx docs/examples/transformer_block.onnx | wef
 "$TRANSLATE" --import-onnx "$ROOT/docs/examples/transformer_block.onnx" |
   "$OPT" -weft-graph-fusion --mlir-elide-resource-strings-if-larger=32
 
-for target in sm_90a sm_100a gfx942; do
+for target in sm_90a sm_100a gfx942 arm-sme2; do
   echo
   echo "== weft-compile docs/examples/transformer_block.onnx --target=$target --print-schedule"
   "$BUILD/bin/weft-compile" "$ROOT/docs/examples/transformer_block.onnx" \

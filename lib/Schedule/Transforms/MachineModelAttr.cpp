@@ -59,6 +59,10 @@ sched::MachineModel mlir::weft::toMachineModel(pipe::MachineAttr attr) {
   model.warpGroupSize = attr.getWarpGroupSize();
   for (unsigned budget : attr.getRegisterBudgets())
     model.registerBudgets.push_back(budget);
+  model.threadsPerWarp = attr.getThreadsPerWarp();
+  // A one-thread core allocates registers one at a time.
+  if (model.threadsPerWarp == 1)
+    model.registerAllocationGranule = 1;
   model.handoffCost = attr.getHandoffCycles();
   return model;
 }
@@ -89,7 +93,7 @@ pipe::MachineAttr mlir::weft::toMachineAttr(MLIRContext *context,
   return pipe::MachineAttr::get(
       context, model.name, units, kinds, model.smemBytes, model.tmemColumns,
       model.registerFileSize, model.maxRegsPerThread, model.maxWarpsPerBlock,
-      model.warpGroupSize, budgets, model.handoffCost);
+      model.warpGroupSize, budgets, model.threadsPerWarp, model.handoffCost);
 }
 
 pipe::MachineAttr mlir::weft::lookupMachine(Operation *op) {

@@ -32,6 +32,9 @@ MachineModel target::makeArmSme2() {
   m.kinds.push_back(
       {"exp", "sve", WorkMeasure::Elements, false, false, 1, 0, 10.0});
   m.kinds.push_back({"alu", "sve", WorkMeasure::Elements, false, false, 1, 0});
+  // FCVT between f16/bf16 and f32 runs on the SVE pipes like other lane ops.
+  m.kinds.push_back(
+      {"convert", "sve", WorkMeasure::Elements, false, false, 1, 0});
   m.kinds.push_back(
       {"reduce", "sve", WorkMeasure::Elements, false, false, 1, 8});
   m.smemBytes = 64 * 1024; // L1D used as the tile buffer (estimate)

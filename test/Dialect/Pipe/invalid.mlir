@@ -217,3 +217,8 @@ func.func @fixed_budget() {
 func.func @no_consumer(%c: !pipe.channel<tensor<4xf32>, depth = 1, shared, consumers = 0>) {
   return
 }
+
+// -----
+
+// expected-error @+1 {{machine 'm' needs at least one thread per warp}}
+#bad = #pipe.machine<"m", units = [<"tc", count = 1>], smem_bytes = 0, tmem_columns = 0, register_file = 32, max_registers = 32, max_warps = 1, warp_group_size = 1, threads_per_warp = 0, handoff_cycles = 0>

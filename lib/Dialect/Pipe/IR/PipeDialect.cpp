@@ -90,7 +90,7 @@ LogicalResult MachineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   unsigned maxRegisters, unsigned maxWarps,
                                   unsigned warpGroupSize,
                                   ArrayRef<unsigned> registerBudgets,
-                                  unsigned) {
+                                  unsigned threadsPerWarp, unsigned) {
   if (name.empty())
     return emitError() << "machine needs a name";
   if (units.empty())
@@ -112,6 +112,9 @@ LogicalResult MachineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (maxWarps == 0 || warpGroupSize == 0 || warpGroupSize > maxWarps)
     return emitError() << "machine '" << name
                        << "' needs 0 < warp_group_size <= max_warps";
+  if (threadsPerWarp == 0)
+    return emitError() << "machine '" << name
+                       << "' needs at least one thread per warp";
   if (maxRegisters == 0 || registerFile == 0)
     return emitError() << "machine '" << name
                        << "' needs a non-empty register file";

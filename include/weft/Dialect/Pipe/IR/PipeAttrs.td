@@ -106,6 +106,8 @@ def Pipe_MachineAttr : Pipe_Attr<"Machine", "machine"> {
     * `register_budgets`: the per-thread register limits a partition may be
       given (`setmaxnreg` on Hopper, e.g. `[24, 240]`); empty when the budget
       is fixed for the whole block (then the key is left out).
+    * `threads_per_warp`: threads that share a warp's registers (32 on GPUs,
+      the default; 1 for a CPU core, whose tiles live in vector registers).
     * `handoff_cycles`: cost of passing a value between partitions.
 
     ```mlir
@@ -126,6 +128,7 @@ def Pipe_MachineAttr : Pipe_Attr<"Machine", "machine"> {
     "unsigned":$max_warps,
     "unsigned":$warp_group_size,
     OptionalArrayRefParameter<"unsigned", "per-partition register limits">:$register_budgets,
+    DefaultValuedParameter<"unsigned", "32">:$threads_per_warp,
     "unsigned":$handoff_cycles);
   let assemblyFormat = [{
     `<` $name `,` `units` `=` `[` $units `]` `,`
@@ -134,6 +137,7 @@ def Pipe_MachineAttr : Pipe_Attr<"Machine", "machine"> {
     `max_registers` `=` $max_registers `,` `max_warps` `=` $max_warps `,`
     `warp_group_size` `=` $warp_group_size `,`
     (`register_budgets` `=` `[` $register_budgets^ `]` `,`)?
+    (`threads_per_warp` `=` $threads_per_warp^ `,`)?
     `handoff_cycles` `=` $handoff_cycles `>`
   }];
   let genVerifyDecl = 1;
