@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "weft/Dialect/Utils/ShapeUtils.h"
 #include "weft/Conversion/WeftToTile/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -111,6 +112,8 @@ private:
   FailureOr<Value> emitAttention(AttentionOp op);
   FailureOr<Value> emitLayerNorm(LayerNormOp op);
   FailureOr<Value> emitSoftmax(SoftmaxOp op);
+  LogicalResult requireLastAxis(Operation *op, int64_t axis,
+                                RankedTensorType type, StringRef what);
   FailureOr<Value> emitAnchor();
 
   FailureOr<TileValue> emitValue(Value v);
@@ -641,16 +644,23 @@ FailureOr<Value> KernelTiler::emitAttention(AttentionOp op) {
   return arith::DivFOp::create(b, loc, loop.getResult(2), l).getResult();
 }
 
+/// Norms and softmax are tiled with whole rows in one program, so they
+/// reduce over the last axis only.
+LogicalResult KernelTiler::requireLastAxis(Operation *op, int64_t axis,
+                                           RankedTensorType type,
+                                           StringRef what) {
+  if (normalizeAxis(axis, type.getRank()) == type.getRank() - 1)
+    return success();
+  return op->emitError("weft-tile-kernels: ")
+         << what << " is tiled over the last axis only (kernel @"
+         << kernel.getSymName() << ")";
+}
+
 FailureOr<Value> KernelTiler::emitLayerNorm(LayerNormOp op) {
   loc = op.getLoc();
   auto xType = cast<RankedTensorType>(op.getInput().getType());
-  int64_t axis = op.getAxisAttr().getInt();
-  if (axis < 0)
-    axis += xType.getRank();
-  if (axis != xType.getRank() - 1)
-    return op.emitError("weft-tile-kernels: layer_norm is tiled over the last "
-                        "axis only (kernel @")
-           << kernel.getSymName() << ")";
+  if (failed(requireLastAxis(op, op.getAxisAttr().getInt(), xType, "layer_norm")))
+    return failure();
   FailureOr<Value> x = memrefFor(op.getInput(), op);
   FailureOr<Value> gamma = memrefFor(op.getScale(), op);
   if (failed(x) || failed(gamma))
@@ -707,13 +717,8 @@ FailureOr<Value> KernelTiler::emitLayerNorm(LayerNormOp op) {
 FailureOr<Value> KernelTiler::emitSoftmax(SoftmaxOp op) {
   loc = op.getLoc();
   auto xType = cast<RankedTensorType>(op.getInput().getType());
-  int64_t axis = op.getAxisAttr().getInt();
-  if (axis < 0)
-    axis += xType.getRank();
-  if (axis != xType.getRank() - 1)
-    return op.emitError("weft-tile-kernels: softmax is tiled over the last "
-                        "axis only (kernel @")
-           << kernel.getSymName() << ")";
+  if (failed(requireLastAxis(op, op.getAxisAttr().getInt(), xType, "softmax")))
+    return failure();
   FailureOr<Value> x = memrefFor(op.getInput(), op);
   if (failed(x))
     return failure();
