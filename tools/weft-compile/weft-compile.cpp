@@ -85,13 +85,9 @@ static LogicalResult writeFile(StringRef path,
   return success();
 }
 
-/// One line per scheduled loop and one per partition.
-static void summarize(ModuleOp module, raw_ostream &os) {
-  std::string json;
-  llvm::raw_string_ostream jsonStream(json);
-  if (failed(mlir::weft::exportSchedules(module, mlir::weft::ScheduleFormat::JSON,
-                                   jsonStream)))
-    return;
+/// One line per scheduled loop and one per partition, from the exported
+/// schedule JSON.
+static void summarize(StringRef json, raw_ostream &os) {
   llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(json);
   if (!parsed) {
     llvm::consumeError(parsed.takeError());
@@ -211,15 +207,15 @@ int main(int argc, char **argv) {
     if (StringRef(stage.name) == "scheduled") {
       llvm::SmallString<256> path(outputDir);
       llvm::sys::path::append(path, stem + ".schedule.json");
-      bool exported = true;
-      if (failed(writeFile(path, [&](raw_ostream &os) {
-            exported = succeeded(mlir::weft::exportSchedules(
-                *module, mlir::weft::ScheduleFormat::JSON, os));
-          })) ||
-          !exported)
+      // Exported once: the file and the summary read the same document.
+      std::string json;
+      llvm::raw_string_ostream jsonStream(json);
+      if (failed(mlir::weft::exportSchedules(
+              *module, mlir::weft::ScheduleFormat::JSON, jsonStream)) ||
+          failed(writeFile(path, [&](raw_ostream &os) { os << json; })))
         return 1;
       if (printSchedule)
-        summarize(*module, llvm::outs());
+        summarize(json, llvm::outs());
     }
   }
   return 0;
