@@ -34,6 +34,7 @@
 #include "weft/Dialect/Weft/IR/WeftOps.h"
 #include "weft/Dialect/Weft/Transforms/Passes.h"
 #include "weft/Schedule/Passes.h"
+#include "weft/Target/NVIDIA/Passes.h"
 
 void mlir::weft::registerAllDialects(DialectRegistry &registry) {
   registry.insert<weft::WeftDialect, tile::TileDialect, pipe::PipeDialect>();
@@ -56,4 +57,6 @@ void mlir::weft::registerAllPasses() {
   weft::registerWeftGraphFusionPipeline();
   weft::registerSchedulePasses();
   weft::registerWeftToTilePasses();
+  weft::nvidia::registerNVIDIAPasses();
+  weft::nvidia::registerLowerToNVVMPipeline();
 }

@@ -1,0 +1,60 @@
+//===- Passes.td - NVIDIA lowering passes ------------------*- tablegen -*-===//
+#ifndef WEFT_TARGET_NVIDIA_PASSES_TD
+#define WEFT_TARGET_NVIDIA_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def WeftConvertPipeToNVGPU : Pass<"weft-convert-pipe-to-nvgpu", "::mlir::ModuleOp"> {
+  let summary = "Lowers warp-specialized pipe programs to GPU kernels in the "
+                "nvgpu / nvvm dialects (Hopper: TMA, mbarrier, wgmma, setmaxnreg)";
+  let description = [{
+    Every function holding a `pipe.warp_specialize` becomes a kernel
+    `gpu.func` in its own `gpu.module @<function>_kernel` with an
+    `#nvvm.target` for the machine's chip; the function is removed, and so is
+    every host function that called it (the runtime launches kernels from
+    their manifest, see docs/runtime.md).
+
+    - Partitions run on consecutive warps of one thread block, in order; a
+      partition with a register budget starts with `setmaxnreg` (`dec` below
+      the block's entry allotment, `inc` above it).
+    - A channel is `depth` slots in dynamic shared memory (1024-byte aligned
+      for the 128-byte swizzle) and two mbarrier arrays: `full` (completed by
+      the TMA transaction count, or by every producer thread for values
+      computed in registers) and `empty` (one arrival per consumer
+      partition). Slot and phase come from per-partition counters: slot =
+      n mod depth, phase = (n / depth) mod 2; a producer waits on `empty`
+      with the opposite parity, so a fresh slot is free.
+    - `pipe.put` of a 2-D `tile.load` from a kernel argument is a TMA copy
+      (`cp.async.bulk.tensor`) issued by one thread after `expect_tx`;
+      out-of-bounds elements read as zero, so `masked` loads need nothing
+      more. Rows wider than 128 bytes are split into 128-byte boxes.
+    - `tile.dot` of two channel slots accumulates with `wgmma` from shared
+      memory descriptors into registers; `pipe.put` of an accumulator stores
+      its fragments row-major into the slot.
+    - `pipe.release` waits for the partition's outstanding wgmma, syncs the
+      partition on its named barrier and arrives on `empty`.
+    - Elementwise work on tiles (epilogues: bias, activations, casts,
+      broadcasts, masked loads) is evaluated per element by the threads of
+      the partition (or the whole block after the join) in a strided loop,
+      recomputing the expression from its leaves, and written with
+      `tile.store` (bounds-checked when `masked`).
+
+    The kernel records its launch contract in `weft.launch` on the gpu.module
+    (block size, dynamic shared memory, grid from `weft.grid`, and the
+    parameters: memref descriptors, scalars, then one tensor map per TMA
+    channel); `weft-translate --export-cubin` writes it next to the cubin as
+    JSON. Anything the lowering does not handle is an error at the op.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
+           "target chip (default: the name of the warp_specialize's machine)">
+  ];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+#endif // WEFT_TARGET_NVIDIA_PASSES_TD
