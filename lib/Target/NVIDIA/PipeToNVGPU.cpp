@@ -80,8 +80,9 @@ struct ThreadGroup {
   Value localThread;      // 0 .. threads-1
   int64_t threads = 0;
   unsigned namedBarrier = 0; // 0: the whole block (bar.sync 0)
-  /// wgmma groups may be in flight (reset by a wait).
-  bool pendingWgmma = false;
+  /// wgmma groups / tcgen05 MMAs may be in flight (reset by a wait or a
+  /// commit).
+  bool pendingMma = false;
   /// The group's threads synchronized and nothing happened since.
   bool synchronized = false;
   /// Per channel: counters of puts, gets and releases of this group.
@@ -93,8 +94,8 @@ enum CounterKind { kPuts = 0, kGets = 1, kReleases = 2 };
 class KernelEmitter {
 public:
   KernelEmitter(func::FuncOp func, StringRef chip, pipe::MachineAttr machine)
-      : func(func), chip(chip), machine(machine),
-        builder(func.getContext()) {}
+      : func(func), chip(chip), machine(machine), builder(func.getContext()),
+        tcgen05(chip.starts_with("sm_100")) {}
 
   /// Builds the gpu.module in `module`; fails with a diagnostic.
   LogicalResult run(ModuleOp module);
@@ -111,6 +112,18 @@ private:
   LogicalResult emitGet(pipe::GetOp get, ThreadGroup &group);
   LogicalResult emitRelease(pipe::ReleaseOp release, ThreadGroup &group);
   LogicalResult emitDot(tile::DotOp dot, ThreadGroup &group);
+  LogicalResult emitTcgen05Dot(tile::DotOp dot, ThreadGroup &group);
+  void emitTcgen05AccumulatorRead(Value accumulator, Value view,
+                                  ThreadGroup &group);
+  /// Shared-memory address (i32) of a channel slot.
+  Value sharedAddress(ChannelPlan &plan, Value slot);
+  Value sharedPointer(Value address64);
+  /// Address of the shared-memory pool, as an index.
+  Value poolAddress() {
+    return memref::ExtractAlignedPointerAsIndexOp::create(builder,
+                                                          func.getLoc(),
+                                                          sharedPool);
+  }
   LogicalResult emitStore(tile::StoreOp store, ThreadGroup &group);
   /// Writes every element of `value` with `write(indices, element)`, the
   /// elements spread over the group's threads.
@@ -149,8 +162,20 @@ private:
   llvm::DenseSet<Value> accumulators;
   /// Channel slots read by pipe.get: the value's channel.
   llvm::DenseMap<Value, Value> slotOfGet;
+  /// ... and the slot index it read.
+  llvm::DenseMap<Value, Value> slotIndexOfGet;
   SmallVector<TMAFill *> tmaParameters;
   int64_t sharedBytes = 0;
+  /// Blackwell: MMAs accumulate in tensor memory (tcgen05) instead of
+  /// registers (wgmma).
+  bool tcgen05 = false;
+  int64_t tmemColumns = 0, tmemNextColumn = 0;
+  int64_t tmemAddressOffset = 0;
+  Value tmemBase;        // i32, from tcgen05.alloc
+  Value mmaDone;         // mbarrier completed by tcgen05.commit before reads
+  Value mmaDoneCount;    // its phase counter
+  /// Accumulators that start at zero: the first MMA of the loop overwrites.
+  llvm::DenseMap<Value, std::pair<Value, Value>> zeroSeeded; // iv, lower bound
   int64_t blockThreads = 0;
   gpu::GPUFuncOp kernel;
   Value threadId;
@@ -294,6 +319,24 @@ LogicalResult KernelEmitter::plan() {
       entry.second.tma->parameterIndex = tmaParameters.size();
       tmaParameters.push_back(&*entry.second.tma);
     }
+  if (tcgen05) {
+    // Tensor-memory columns: one f32 column per accumulator column, for
+    // every zero-seeded loop-carried tile; allocated in powers of two.
+    func.walk([&](scf::ForOp loop) {
+      for (Value init : loop.getInitArgs())
+        if (auto tensor = dyn_cast<RankedTensorType>(init.getType()))
+          if (tensor.getRank() == 2)
+            tmemColumns += tensor.getDimSize(1);
+    });
+    if (tmemColumns > int64_t(machine.getTmemColumns()))
+      return func.emitError("accumulators need ")
+             << tmemColumns << " tensor-memory columns; " << machine.getName()
+             << " has " << machine.getTmemColumns();
+    tmemColumns = std::max<int64_t>(32, llvm::PowerOf2Ceil(tmemColumns));
+    // tcgen05.alloc writes the tensor-memory address here.
+    tmemAddressOffset = sharedBytes;
+    sharedBytes += 16;
+  }
   // One alignment's worth of slack: the dynamic pool starts after the
   // static mbarriers.
   sharedBytes += kSlotAlignment;
@@ -441,8 +484,45 @@ void KernelEmitter::emitPrologue(Location loc) {
                                     first);
     }
   }
-  // Every thread sees initialized barriers before any partition starts.
+  if (tcgen05) {
+    auto group1 = nvgpu::MBarrierGroupType::get(ctx, workgroup, 1);
+    mmaDone = nvgpu::MBarrierCreateOp::create(builder, loc, group1);
+    nvgpu::MBarrierInitOp::create(builder, loc, mmaDone, constantIndex(1),
+                                  constantIndex(0), first);
+    // One warp allocates tensor memory for the whole block.
+    Value firstWarp = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::ult, threadId,
+        constantIndex(machine.getThreadsPerWarp()));
+    auto ifOp = scf::IfOp::create(builder, loc, firstWarp, false);
+    {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      Value cell = sharedPointer(arith::AddIOp::create(
+          builder, loc, poolAddress(), constantIndex(tmemAddressOffset)));
+      auto cta1 = NVVM::CTAGroupKindAttr::get(ctx, NVVM::CTAGroupKind::CTA_1);
+      NVVM::Tcgen05AllocOp::create(
+          builder, loc, cell,
+          arith::ConstantIntOp::create(builder, loc, builder.getI32Type(),
+                                       tmemColumns),
+          cta1);
+      NVVM::Tcgen05RelinquishAllocPermitOp::create(builder, loc, cta1);
+    }
+  }
+  // Every thread sees initialized barriers (and the tensor-memory address)
+  // before any partition starts.
   gpu::BarrierOp::create(builder, loc);
+  if (tcgen05) {
+    auto cellType = MemRefType::get({1}, builder.getI32Type(),
+                                    MemRefLayoutAttrInterface(), workgroup);
+    Value cell = memref::ViewOp::create(builder, loc, cellType, sharedPool,
+                                        constantIndex(tmemAddressOffset),
+                                        ValueRange());
+    tmemBase = memref::LoadOp::create(builder, loc, cell,
+                                      ValueRange{constantIndex(0)});
+    mmaDoneCount = memref::AllocaOp::create(
+        builder, loc, MemRefType::get({}, builder.getIndexType()));
+    memref::StoreOp::create(builder, loc, constantIndex(0), mmaDoneCount);
+  }
 }
 
 LogicalResult KernelEmitter::run(ModuleOp module) {
@@ -490,6 +570,23 @@ LogicalResult KernelEmitter::run(ModuleOp module) {
   block.threads = blockThreads;
   if (failed(emitBlock(func.getBody().front(), block)))
     return failure();
+  if (tcgen05) {
+    // The warp that allocated tensor memory frees it once nobody reads it.
+    gpu::BarrierOp::create(builder, loc);
+    Value firstWarp = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::ult, threadId,
+        constantIndex(machine.getThreadsPerWarp()));
+    auto ifOp = scf::IfOp::create(builder, loc, firstWarp, false);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    NVVM::Tcgen05DeallocOp::create(
+        builder, loc,
+        LLVM::IntToPtrOp::create(builder, loc,
+                                 LLVM::LLVMPointerType::get(ctx, 6), tmemBase),
+        arith::ConstantIntOp::create(builder, loc, builder.getI32Type(),
+                                     tmemColumns),
+        NVVM::CTAGroupKindAttr::get(ctx, NVVM::CTAGroupKind::CTA_1));
+  }
   gpu::ReturnOp::create(builder, loc);
 
   // The launch contract, read by weft-translate --export-cubin.
@@ -657,6 +754,15 @@ LogicalResult KernelEmitter::emitWarpSpecialize(pipe::WarpSpecializeOp ws) {
     }
     if (failed(emitBlock(partition.getBody().front(), group)))
       return failure();
+    // Code after the join runs with the entry register count again.
+    if (std::optional<uint32_t> budget = partition.getRegisters()) {
+      if (int64_t(*budget) < entryRegisters())
+        NVVM::SetMaxRegisterOp::create(builder, loc, entryRegisters(),
+                                       NVVM::SetMaxRegisterAction::increase);
+      else if (int64_t(*budget) > entryRegisters())
+        NVVM::SetMaxRegisterOp::create(builder, loc, entryRegisters(),
+                                       NVVM::SetMaxRegisterAction::decrease);
+    }
     firstWarp += warps;
   }
   // Partitions join: values they put are read by the whole block next.
@@ -689,6 +795,17 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop, ThreadGroup &group) {
       return loop.emitError("a loop-carried tile must be a wgmma accumulator "
                             "starting at zero");
     auto tensor = cast<RankedTensorType>(init.getType());
+    if (tcgen05) {
+      // The accumulator is a tensor-memory address; the loop's first MMA
+      // overwrites instead of adding (see zeroSeeded).
+      inits.push_back(arith::AddIOp::create(
+          builder, loc, tmemBase,
+          arith::ConstantIntOp::create(builder, loc, builder.getI32Type(),
+                                       tmemNextColumn)));
+      tmemNextColumn += tensor.getDimSize(1);
+      accumulators.insert(iterArg);
+      continue;
+    }
     auto accType = nvgpu::WarpgroupAccumulatorType::get(
         builder.getContext(),
         VectorType::get(tensor.getShape(), tensor.getElementType()));
@@ -700,6 +817,11 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop, ThreadGroup &group) {
                                     lookup(loop.getUpperBound()),
                                     lookup(loop.getStep()), inits);
   mapping.map(loop.getInductionVar(), newLoop.getInductionVar());
+  for (auto [init, iterArg] :
+       llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs()))
+    if (accumulators.contains(iterArg) && !accumulators.contains(init))
+      zeroSeeded[iterArg] = {newLoop.getInductionVar(),
+                             newLoop.getLowerBound()};
   for (auto [from, to] :
        llvm::zip(loop.getRegionIterArgs(), newLoop.getRegionIterArgs()))
     mapping.map(from, to);
@@ -710,7 +832,7 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop, ThreadGroup &group) {
     // of the next.
     bool issuesWgmma = false;
     loop.getBody()->walk([&](tile::DotOp) { issuesWgmma = true; });
-    group.pendingWgmma |= issuesWgmma;
+    group.pendingMma |= issuesWgmma;
     group.synchronized = false;
     if (failed(emitBlock(*loop.getBody(), group)))
       return failure();
@@ -731,7 +853,7 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop, ThreadGroup &group) {
   for (auto [from, to] : llvm::zip(loop.getResults(), newLoop.getResults())) {
     mapping.map(from, to);
     if (accumulators.contains(loop.getInitArgs()[from.getResultNumber()]) ||
-        isa<nvgpu::WarpgroupAccumulatorType>(to.getType()))
+        accumulators.contains(loop.getRegionIterArgs()[from.getResultNumber()]))
       accumulators.insert(from);
   }
   return success();
@@ -806,7 +928,13 @@ LogicalResult KernelEmitter::emitPut(pipe::PutOp put, ThreadGroup &group) {
                                          ticks, slot);
   Value view = slotView(plan, slot);
   Value value = put.getValue();
-  if (accumulators.contains(value)) {
+  if (accumulators.contains(value) && tcgen05) {
+    auto tensor = cast<RankedTensorType>(value.getType());
+    if (group.threads != 128 || tensor.getDimSize(0) != 128)
+      return put.emitError("tensor memory is read by one warp group of 128 "
+                           "threads, a row each");
+    emitTcgen05AccumulatorRead(lookup(value), view, group);
+  } else if (accumulators.contains(value)) {
     NVVM::WgmmaWaitGroupSyncOp::create(builder, loc, 0);
     nvgpu::WarpgroupMmaStoreOp::create(builder, loc, lookup(value), view);
   } else if (failed(emitElementwise(value, group,
@@ -838,6 +966,7 @@ LogicalResult KernelEmitter::emitGet(pipe::GetOp get, ThreadGroup &group) {
                                          constantIndex(kWaitTicks), slot);
   mapping.map(get.getValue(), slotView(plan, slot));
   slotOfGet[get.getValue()] = get.getChannel();
+  slotIndexOfGet[get.getValue()] = slot;
   return success();
 }
 
@@ -845,10 +974,24 @@ LogicalResult KernelEmitter::emitRelease(pipe::ReleaseOp release,
                                          ThreadGroup &group) {
   Location loc = release.getLoc();
   ChannelPlan &plan = channels[release.getChannel()];
+  if (tcgen05 && group.pendingMma) {
+    // tcgen05.commit arrives on the slot's empty barrier once the MMAs
+    // issued so far (which read the slot) complete.
+    Value slot = nextSlot(group, release.getChannel(), kReleases).first;
+    onElectedThread(group, [&] {
+      Value barrier = nvgpu::MBarrierGetOp::create(
+          builder, loc, builder.getI64Type(), plan.empty, slot);
+      NVVM::Tcgen05CommitOp::create(
+          builder, loc, sharedPointer(barrier), Value(),
+          NVVM::CTAGroupKindAttr::get(builder.getContext(),
+                                      NVVM::CTAGroupKind::CTA_1));
+    });
+    return success();
+  }
   // The slot is free once nothing in flight reads it.
-  if (group.pendingWgmma)
+  if (group.pendingMma)
     NVVM::WgmmaWaitGroupSyncOp::create(builder, loc, 0);
-  group.pendingWgmma = false;
+  group.pendingMma = false;
   if (!group.synchronized)
     syncGroup(group);
   group.synchronized = true;
@@ -863,6 +1006,8 @@ LogicalResult KernelEmitter::emitRelease(pipe::ReleaseOp release,
 
 LogicalResult KernelEmitter::emitDot(tile::DotOp dot, ThreadGroup &group) {
   Location loc = dot.getLoc();
+  if (tcgen05 && accumulators.contains(dot.getAcc()))
+    return emitTcgen05Dot(dot, group);
   if (!accumulators.contains(dot.getAcc()))
     return dot.emitError("tile.dot accumulates into a wgmma accumulator "
                          "(a loop-carried zero tile) on ")
@@ -908,8 +1053,215 @@ LogicalResult KernelEmitter::emitDot(tile::DotOp dot, ThreadGroup &group) {
       acc);
   mapping.map(dot.getResult(), mma.getResult());
   accumulators.insert(dot.getResult());
-  group.pendingWgmma = true;
+  group.pendingMma = true;
   return success();
+}
+
+Value KernelEmitter::sharedAddress(ChannelPlan &plan, Value slot) {
+  Location loc = func.getLoc();
+  return arith::AddIOp::create(
+      builder, loc, poolAddress(),
+      arith::AddIOp::create(
+          builder, loc, constantIndex(plan.offset),
+          arith::MulIOp::create(builder, loc, slot,
+                                constantIndex(plan.slotBytes))));
+}
+
+Value KernelEmitter::sharedPointer(Value address) {
+  Location loc = func.getLoc();
+  if (address.getType().isIndex())
+    address = arith::IndexCastUIOp::create(builder, loc, builder.getI64Type(),
+                                           address);
+  return LLVM::IntToPtrOp::create(
+      builder, loc, LLVM::LLVMPointerType::get(builder.getContext(), 3),
+      address);
+}
+
+/// The tcgen05 shared-memory matrix descriptor of a 128-byte swizzled
+/// operand at `address` (PTX ISA, "Shared memory descriptor"): start address,
+/// leading- and stride-dimension byte offsets in 16-byte units, the fixed
+/// 0b001 of bits 46-48, swizzle mode 2 (128 bytes) in bits 61-63.
+static Value tcgen05Descriptor(OpBuilder &builder, Location loc, Value address,
+                               int64_t leadingBytes, int64_t strideBytes) {
+  Value address64 =
+      arith::IndexCastUIOp::create(builder, loc, builder.getI64Type(), address);
+  auto i64 = [&](int64_t value) {
+    return arith::ConstantIntOp::create(builder, loc, builder.getI64Type(),
+                                        value);
+  };
+  Value start = arith::ShRUIOp::create(
+      builder, loc, arith::AndIOp::create(builder, loc, address64, i64(0x3FFFF)),
+      i64(4));
+  int64_t fields = ((leadingBytes >> 4) << 16) | ((strideBytes >> 4) << 32) |
+                   (int64_t(1) << 46) | (int64_t(2) << 61);
+  return arith::OrIOp::create(builder, loc, start, i64(fields));
+}
+
+LogicalResult KernelEmitter::emitTcgen05Dot(tile::DotOp dot,
+                                            ThreadGroup &group) {
+  Location loc = dot.getLoc();
+  MLIRContext *ctx = builder.getContext();
+  auto lhsType = cast<RankedTensorType>(dot.getLhs().getType());
+  auto rhsType = cast<RankedTensorType>(dot.getRhs().getType());
+  auto resultType = cast<RankedTensorType>(dot.getType());
+  Type element = lhsType.getElementType();
+  int64_t m = resultType.getDimSize(0), n = resultType.getDimSize(1),
+          k = lhsType.getDimSize(1);
+  if (!(element.isF16() || element.isBF16()) ||
+      rhsType.getElementType() != element ||
+      !resultType.getElementType().isF32())
+    return dot.emitError("tcgen05 GEMMs take f16 or bf16 operands into f32 "
+                         "on ")
+           << chip;
+  if (m != 128 || n % 16 != 0 || n > 256)
+    return dot.emitError("tcgen05.mma on one CTA computes 128 x N tiles, N a "
+                         "multiple of 16 up to 256, not ")
+           << m << " x " << n;
+  bool transposed = dot.getTransposeRhs();
+  // Both operands come from TMA slots with 128-byte swizzled rows: K-major
+  // A (and B^T) rows hold K; MN-major B rows hold 64 columns per box.
+  if (k * 2 != kSwizzleBytes ||
+      (transposed ? rhsType.getDimSize(1) * 2 != kSwizzleBytes
+                  : (rhsType.getDimSize(1) * 2) % kSwizzleBytes != 0))
+    return dot.emitError("tcgen05 operands need 128-byte swizzled rows (a K "
+                         "tile of 64 elements)");
+  ChannelPlan *plans[2];
+  Value slots[2];
+  Value operands[2] = {dot.getLhs(), dot.getRhs()};
+  for (int i = 0; i < 2; ++i) {
+    auto channel = slotOfGet.find(operands[i]);
+    if (channel == slotOfGet.end() || !channels[channel->second].tma)
+      return dot.emitError("tcgen05.mma reads both operands from TMA-filled "
+                           "channel slots (run weft-schedule and "
+                           "weft-specialize first)");
+    plans[i] = &channels[channel->second];
+    slots[i] = slotIndexOfGet[operands[i]];
+  }
+  Value accumulator = lookup(dot.getAcc());
+  Value enable = arith::ConstantIntOp::create(builder, loc,
+                                              builder.getI1Type(), 1);
+  if (auto seeded = zeroSeeded.find(dot.getAcc()); seeded != zeroSeeded.end())
+    enable = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ne,
+                                   seeded->second.first, seeded->second.second);
+  // Instruction descriptor (PTX ISA, "Instruction descriptor" of kind::f16):
+  // D f32 (bits 4-5 = 1), A / B f16 = 0 or bf16 = 1 (bits 7-9, 10-12),
+  // A K-major (bit 15 = 0), B MN-major unless transposed (bit 16), N >> 3
+  // (bits 17-22), M >> 4 (bits 24-28).
+  int64_t format = element.isBF16() ? 1 : 0;
+  int64_t instruction = (1 << 4) | (format << 7) | (format << 10) |
+                        (int64_t(transposed ? 0 : 1) << 16) |
+                        ((n >> 3) << 17) | ((m >> 4) << 24);
+  Value idesc = arith::ConstantIntOp::create(builder, loc, builder.getI32Type(),
+                                             instruction);
+  onElectedThread(group, [&] {
+    Value aBase = sharedAddress(*plans[0], slots[0]);
+    Value bBase = sharedAddress(*plans[1], slots[1]);
+    Value d = LLVM::IntToPtrOp::create(builder, loc,
+                                       LLVM::LLVMPointerType::get(ctx, 6),
+                                       accumulator);
+    int64_t boxBytes = plans[1]->tma->boxRows * kSwizzleBytes;
+    // One MMA per 16-deep slice of K: 32 bytes along a K-major row, 16 rows
+    // down an MN-major box.
+    for (int64_t step = 0; step < k / 16; ++step) {
+      Value aAddress =
+          arith::AddIOp::create(builder, loc, aBase, constantIndex(step * 32));
+      Value bAddress = arith::AddIOp::create(
+          builder, loc, bBase,
+          constantIndex(transposed ? step * 32 : step * 16 * kSwizzleBytes));
+      Value aDesc = tcgen05Descriptor(builder, loc, aAddress, 16, 1024);
+      Value bDesc = tcgen05Descriptor(builder, loc, bAddress,
+                                      transposed ? 16 : boxBytes, 1024);
+      Value accumulate =
+          step == 0 ? enable
+                    : arith::ConstantIntOp::create(builder, loc,
+                                                   builder.getI1Type(), 1);
+      NVVM::Tcgen05MMAOp::create(
+          builder, loc,
+          NVVM::Tcgen05MMAKindAttr::get(ctx, NVVM::Tcgen05MMAKind::F16),
+          NVVM::CTAGroupKindAttr::get(ctx, NVVM::CTAGroupKind::CTA_1),
+          NVVM::Tcgen05MMACollectorOpAttr::get(
+              ctx, NVVM::Tcgen05MMACollectorOp::DISCARD),
+          UnitAttr(), d, aDesc, bDesc, idesc, accumulate, Value(), Value());
+    }
+  });
+  mapping.map(dot.getResult(), accumulator);
+  accumulators.insert(dot.getResult());
+  group.pendingMma = true;
+  return success();
+}
+
+void KernelEmitter::emitTcgen05AccumulatorRead(Value accumulator, Value view,
+                                               ThreadGroup &group) {
+  Location loc = func.getLoc();
+  MLIRContext *ctx = builder.getContext();
+  // Wait for every MMA issued so far, then read tensor memory: warp w of
+  // the warp group owns lanes (rows) 32w .. 32w+31.
+  onElectedThread(group, [&] {
+    Value barrier = nvgpu::MBarrierGetOp::create(
+        builder, loc, builder.getI64Type(), mmaDone, constantIndex(0));
+    NVVM::Tcgen05CommitOp::create(
+        builder, loc, sharedPointer(barrier), Value(),
+        NVVM::CTAGroupKindAttr::get(ctx, NVVM::CTAGroupKind::CTA_1));
+  });
+  Value count = memref::LoadOp::create(builder, loc, mmaDoneCount);
+  Value parity = arith::IndexCastUIOp::create(
+      builder, loc, builder.getI1Type(),
+      arith::RemUIOp::create(builder, loc, count, constantIndex(2)));
+  memref::StoreOp::create(
+      builder, loc, arith::AddIOp::create(builder, loc, count, constantIndex(1)),
+      mmaDoneCount);
+  nvgpu::MBarrierTryWaitParityOp::create(builder, loc, mmaDone, parity,
+                                         constantIndex(kWaitTicks),
+                                         constantIndex(0));
+  group.pendingMma = false;
+  NVVM::Tcgen05FenceOp::create(
+      builder, loc,
+      NVVM::Tcgen05FenceKindAttr::get(ctx,
+                                      NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC));
+  auto viewType = cast<MemRefType>(view.getType());
+  int64_t columns = viewType.getDimSize(1);
+  Value row = group.localThread;
+  Value laneBase = arith::MulIOp::create(
+      builder, loc,
+      arith::DivUIOp::create(builder, loc, row, constantIndex(32)),
+      constantIndex(32));
+  Value rowAddress = arith::AddIOp::create(
+      builder, loc, accumulator,
+      arith::ShLIOp::create(
+          builder, loc,
+          arith::IndexCastUIOp::create(builder, loc, builder.getI32Type(),
+                                       laneBase),
+          arith::ConstantIntOp::create(builder, loc, builder.getI32Type(), 16)));
+  constexpr int64_t kColumnsPerLoad = 8;
+  auto loop = scf::ForOp::create(builder, loc, constantIndex(0),
+                                 constantIndex(columns),
+                                 constantIndex(kColumnsPerLoad));
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(loop.getBody());
+  Value column = loop.getInductionVar();
+  Value address = arith::AddIOp::create(
+      builder, loc, rowAddress,
+      arith::IndexCastUIOp::create(builder, loc, builder.getI32Type(), column));
+  Value words = NVVM::Tcgen05LdOp::create(
+      builder, loc, VectorType::get({kColumnsPerLoad}, builder.getI32Type()),
+      UnitAttr(),
+      NVVM::Tcgen05LdStShapeAttr::get(ctx, NVVM::Tcgen05LdStShape::SHAPE_32X32B),
+      LLVM::IntToPtrOp::create(builder, loc, LLVM::LLVMPointerType::get(ctx, 6),
+                               address),
+      Value());
+  NVVM::Tcgen05WaitOp::create(
+      builder, loc, NVVM::Tcgen05WaitKindAttr::get(ctx, NVVM::Tcgen05WaitKind::LOAD));
+  for (int64_t j = 0; j < kColumnsPerLoad; ++j) {
+    Value word = LLVM::ExtractElementOp::create(
+        builder, loc, words,
+        arith::ConstantIntOp::create(builder, loc, builder.getI32Type(), j));
+    Value value =
+        arith::BitcastOp::create(builder, loc, builder.getF32Type(), word);
+    memref::StoreOp::create(
+        builder, loc, value, view,
+        ValueRange{row, arith::AddIOp::create(builder, loc, column,
+                                              constantIndex(j))});
+  }
 }
 
 FailureOr<Value> KernelEmitter::evaluateAt(Value value, ValueRange indices,

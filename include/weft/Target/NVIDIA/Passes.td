@@ -6,7 +6,8 @@ include "mlir/Pass/PassBase.td"
 
 def WeftConvertPipeToNVGPU : Pass<"weft-convert-pipe-to-nvgpu", "::mlir::ModuleOp"> {
   let summary = "Lowers warp-specialized pipe programs to GPU kernels in the "
-                "nvgpu / nvvm dialects (Hopper: TMA, mbarrier, wgmma, setmaxnreg)";
+                "nvgpu / nvvm dialects (TMA, mbarrier, setmaxnreg; wgmma on "
+                "Hopper, tcgen05 and tensor memory on Blackwell)";
   let description = [{
     Every function holding a `pipe.warp_specialize` becomes a kernel
     `gpu.func` in its own `gpu.module @<function>_kernel` with an
@@ -16,7 +17,8 @@ def WeftConvertPipeToNVGPU : Pass<"weft-convert-pipe-to-nvgpu", "::mlir::ModuleO
 
     - Partitions run on consecutive warps of one thread block, in order; a
       partition with a register budget starts with `setmaxnreg` (`dec` below
-      the block's entry allotment, `inc` above it).
+      the block's entry allotment, `inc` above it) and returns to the entry
+      count before the join. The entry count is fixed with `.maxnreg`.
     - A channel is `depth` slots in dynamic shared memory (1024-byte aligned
       for the 128-byte swizzle) and two mbarrier arrays: `full` (completed by
       the TMA transaction count, or by every producer thread for values
@@ -28,11 +30,18 @@ def WeftConvertPipeToNVGPU : Pass<"weft-convert-pipe-to-nvgpu", "::mlir::ModuleO
       (`cp.async.bulk.tensor`) issued by one thread after `expect_tx`;
       out-of-bounds elements read as zero, so `masked` loads need nothing
       more. Rows wider than 128 bytes are split into 128-byte boxes.
-    - `tile.dot` of two channel slots accumulates with `wgmma` from shared
-      memory descriptors into registers; `pipe.put` of an accumulator stores
-      its fragments row-major into the slot.
-    - `pipe.release` waits for the partition's outstanding wgmma, syncs the
-      partition on its named barrier and arrives on `empty`.
+    - sm_90a: `tile.dot` of two channel slots accumulates with `wgmma` from
+      shared-memory descriptors into registers; `pipe.put` of an accumulator
+      stores its fragments row-major into the slot; `pipe.release` waits for
+      the partition's outstanding wgmma, syncs the partition on its named
+      barrier and arrives on `empty`.
+    - sm_100a: accumulators live in tensor memory (one `tcgen05.alloc` by
+      the first warp, columns for every zero-seeded loop-carried tile); one
+      thread issues `tcgen05.mma` per 16-deep K slice with 128-byte swizzle
+      descriptors, the loop's first step overwriting; `pipe.release` is a
+      `tcgen05.commit` to the slot's `empty` barrier, so a slot frees when
+      the MMAs reading it complete; `pipe.put` of an accumulator commits to
+      an MMA-done barrier, waits, and copies rows out with `tcgen05.ld`.
     - Elementwise work on tiles (epilogues: bias, activations, casts,
       broadcasts, masked loads) is evaluated per element by the threads of
       the partition (or the whole block after the join) in a strided loop,
