@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
@@ -66,6 +67,9 @@ struct ChannelPlan {
   int64_t depth = 1, consumers = 1;
   int64_t slotBytes = 0, offset = 0;
   std::optional<TMAFill> tma;
+  /// Ampere: the producer's threads fill slots with 16-byte cp.async copies
+  /// that arrive on `full` when they land.
+  bool asyncCopies = false;
   /// Arrivals that complete a slot's `full` phase.
   int64_t fullArrivals = 1;
   // In the kernel:
@@ -95,7 +99,7 @@ class KernelEmitter {
 public:
   KernelEmitter(func::FuncOp func, StringRef chip, pipe::MachineAttr machine)
       : func(func), chip(chip), machine(machine), builder(func.getContext()),
-        tcgen05(chip.starts_with("sm_100")) {}
+        tcgen05(chip.starts_with("sm_100")), ampere(chip.starts_with("sm_8")) {}
 
   /// Builds the gpu.module in `module`; fails with a diagnostic.
   LogicalResult run(ModuleOp module);
@@ -113,6 +117,17 @@ private:
   LogicalResult emitRelease(pipe::ReleaseOp release, ThreadGroup &group);
   LogicalResult emitDot(tile::DotOp dot, ThreadGroup &group);
   LogicalResult emitTcgen05Dot(tile::DotOp dot, ThreadGroup &group);
+  LogicalResult emitMmaSyncDot(tile::DotOp dot, ThreadGroup &group);
+  void emitAsyncCopyFill(ChannelPlan &plan, tile::LoadOp load, Value slot,
+                         ThreadGroup &group);
+  /// The warp grid of mma.sync tiles covering an accumulator.
+  struct WarpTiling {
+    int64_t warpsM, warpsN, tilesM, tilesN; // per warp: tilesM x tilesN m16n8
+  };
+  FailureOr<WarpTiling> warpTiling(Operation *op, RankedTensorType acc,
+                                   int64_t threads);
+  void emitMmaSyncAccumulatorStore(Value accumulator, RankedTensorType type,
+                                   Value view, ThreadGroup &group);
   void emitTcgen05AccumulatorRead(Value accumulator, Value view,
                                   ThreadGroup &group);
   /// Shared-memory address (i32) of a channel slot.
@@ -142,6 +157,8 @@ private:
                                    CounterKind kind);
   Value slotView(ChannelPlan &plan, Value slot);
   void syncGroup(ThreadGroup &group);
+  /// Blocks until phase `parity` of barrier `slot` of `barriers` completed.
+  void waitParity(Value barriers, Value slot, Value parity);
   /// Runs `body` on thread 0 of the group only.
   void onElectedThread(ThreadGroup &group, function_ref<void()> body);
   Value lookup(Value value) { return mapping.lookupOrNull(value); }
@@ -164,11 +181,15 @@ private:
   llvm::DenseMap<Value, Value> slotOfGet;
   /// ... and the slot index it read.
   llvm::DenseMap<Value, Value> slotIndexOfGet;
+  /// Ampere: a loop-carried accumulator's fragment array.
+  llvm::DenseMap<Value, Value> fragmentArrays;
   SmallVector<TMAFill *> tmaParameters;
   int64_t sharedBytes = 0;
   /// Blackwell: MMAs accumulate in tensor memory (tcgen05) instead of
   /// registers (wgmma).
   bool tcgen05 = false;
+  /// Ampere: no TMA or wgmma; cp.async fills and warp-level mma.sync.
+  bool ampere = false;
   int64_t tmemColumns = 0, tmemNextColumn = 0;
   int64_t tmemAddressOffset = 0;
   Value tmemBase;        // i32, from tcgen05.alloc
@@ -216,8 +237,23 @@ LogicalResult KernelEmitter::planChannel(pipe::CreateChannelOp create) {
     return create.emitError("channel is never filled");
   auto load = puts.front().getValue().getDefiningOp<tile::LoadOp>();
   bool tma = load && load->hasOneUse() && payload.getRank() == 2;
+  if (tma && ampere) {
+    int64_t rowBytes =
+        payload.getDimSize(1) * elementBytes(payload.getElementType());
+    if (rowBytes % 16 != 0)
+      return load.emitError("cp.async copies 16-byte pieces; a tile row of ")
+             << rowBytes << " bytes is not a multiple of 16";
+    for (pipe::PutOp put : puts)
+      if (!put.getValue().getDefiningOp<tile::LoadOp>())
+        return put.emitError("a channel is filled either by copies or by "
+                             "threads, not both");
+    plan.asyncCopies = true;
+    tma = false;
+    load = nullptr;
+  }
   for (pipe::PutOp put : puts)
-    if ((put.getValue().getDefiningOp<tile::LoadOp>() != nullptr) != tma)
+    if (!plan.asyncCopies &&
+        (put.getValue().getDefiningOp<tile::LoadOp>() != nullptr) != tma)
       return put.emitError("a channel is filled either by TMA copies or by "
                            "threads, not both");
   if (tma) {
@@ -271,7 +307,8 @@ LogicalResult KernelEmitter::planChannel(pipe::CreateChannelOp create) {
     plan.tma = fill;
     plan.fullArrivals = 1;
   } else {
-    // Every thread of the producing partition (or of the block) arrives.
+    // Every thread of the producing partition (or of the block) arrives,
+    // directly or through cp.async.mbarrier.arrive.
     auto partition = puts.front()->getParentOfType<pipe::PartitionOp>();
     plan.fullArrivals =
         partition ? int64_t(partition.getWarps()) * machine.getThreadsPerWarp()
@@ -405,6 +442,36 @@ Value KernelEmitter::slotView(ChannelPlan &plan, Value slot) {
       shape, slotsType, offsets, sizes, strides);
   return memref::SubViewOp::create(builder, loc, cast<MemRefType>(resultType),
                                    plan.slots, offsets, sizes, strides);
+}
+
+void KernelEmitter::waitParity(Value barriers, Value slot, Value parity) {
+  Location loc = func.getLoc();
+  if (!ampere) {
+    nvgpu::MBarrierTryWaitParityOp::create(builder, loc, barriers, parity,
+                                           constantIndex(kWaitTicks), slot);
+    return;
+  }
+  // Ampere has no try_wait: spin on test_wait.
+  Value address = sharedPointer(nvgpu::MBarrierGetOp::create(
+      builder, loc, builder.getI64Type(), barriers, slot));
+  Value phase =
+      arith::ExtUIOp::create(builder, loc, builder.getI32Type(), parity);
+  auto loop = scf::WhileOp::create(builder, loc, TypeRange{}, ValueRange{});
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    Block *before = builder.createBlock(&loop.getBefore());
+    Value done = NVVM::MBarrierTestWaitOp::create(
+        builder, loc, builder.getI1Type(), address, phase,
+        NVVM::MemScopeKindAttr::get(builder.getContext(),
+                                    NVVM::MemScopeKind::CTA));
+    Value pending = arith::XOrIOp::create(
+        builder, loc, done,
+        arith::ConstantIntOp::create(builder, loc, builder.getI1Type(), 1));
+    scf::ConditionOp::create(builder, loc, pending, ValueRange{});
+    (void)before;
+    builder.createBlock(&loop.getAfter());
+    scf::YieldOp::create(builder, loc);
+  }
 }
 
 void KernelEmitter::syncGroup(ThreadGroup &group) {
@@ -795,6 +862,36 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop, ThreadGroup &group) {
       return loop.emitError("a loop-carried tile must be a wgmma accumulator "
                             "starting at zero");
     auto tensor = cast<RankedTensorType>(init.getType());
+    if (ampere) {
+      // Fragments live in a private array that SROA turns into registers
+      // (every index is a constant after unrolling).
+      FailureOr<WarpTiling> tiling =
+          warpTiling(loop, tensor, group.threads);
+      if (failed(tiling))
+        return failure();
+      auto fragment = VectorType::get({2, 2}, builder.getF32Type());
+      Value fragments;
+      {
+        // Entry-block allocas are the ones SROA promotes.
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPointToStart(&kernel.getBody().front());
+        fragments = memref::AllocaOp::create(
+            builder, loc,
+            MemRefType::get({tiling->tilesM, tiling->tilesN}, fragment));
+      }
+      Value zero = arith::ConstantOp::create(
+          builder, loc, DenseElementsAttr::get(fragment, 0.0f));
+      for (int64_t i = 0; i < tiling->tilesM; ++i)
+        for (int64_t j = 0; j < tiling->tilesN; ++j)
+          memref::StoreOp::create(builder, loc, zero, fragments,
+                                  ValueRange{constantIndex(i), constantIndex(j)});
+      // The array itself is not carried: pointers through loop phis would
+      // keep SROA from promoting it.
+      inits.push_back(constantIndex(0));
+      fragmentArrays[iterArg] = fragments;
+      accumulators.insert(iterArg);
+      continue;
+    }
     if (tcgen05) {
       // The accumulator is a tensor-memory address; the loop's first MMA
       // overwrites instead of adding (see zeroSeeded).
@@ -824,7 +921,7 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop, ThreadGroup &group) {
                              newLoop.getLowerBound()};
   for (auto [from, to] :
        llvm::zip(loop.getRegionIterArgs(), newLoop.getRegionIterArgs()))
-    mapping.map(from, to);
+    mapping.map(from, fragmentArrays.count(from) ? fragmentArrays[from] : to);
   {
     OpBuilder::InsertionGuard guard(builder);
     builder.setInsertionPointToStart(newLoop.getBody());
@@ -832,13 +929,16 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop, ThreadGroup &group) {
     // of the next.
     bool issuesWgmma = false;
     loop.getBody()->walk([&](tile::DotOp) { issuesWgmma = true; });
-    group.pendingMma |= issuesWgmma;
+    group.pendingMma |= issuesWgmma && !ampere; // mma.sync is synchronous
     group.synchronized = false;
     if (failed(emitBlock(*loop.getBody(), group)))
       return failure();
     SmallVector<Value> yielded;
     for (Value value : loop.getBody()->getTerminator()->getOperands()) {
       Value mapped = lookup(value);
+      if (mapped && isa<MemRefType>(mapped.getType()) &&
+          accumulators.contains(value))
+        mapped = constantIndex(0);
       if (!mapped)
         return loop.emitError("yielded value has no lowering");
       yielded.push_back(mapped);
@@ -851,7 +951,9 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop, ThreadGroup &group) {
     scf::YieldOp::create(builder, loc, yielded);
   }
   for (auto [from, to] : llvm::zip(loop.getResults(), newLoop.getResults())) {
-    mapping.map(from, to);
+    Value iterArg = loop.getRegionIterArgs()[from.getResultNumber()];
+    mapping.map(from,
+                fragmentArrays.count(iterArg) ? fragmentArrays[iterArg] : to);
     if (accumulators.contains(loop.getInitArgs()[from.getResultNumber()]) ||
         accumulators.contains(loop.getRegionIterArgs()[from.getResultNumber()]))
       accumulators.insert(from);
@@ -867,14 +969,12 @@ LogicalResult KernelEmitter::emitPut(pipe::PutOp put, ThreadGroup &group) {
   Value freeParity = arith::XOrIOp::create(
       builder, loc, parity,
       arith::ConstantIntOp::create(builder, loc, builder.getI1Type(), 1));
-  Value ticks = constantIndex(kWaitTicks);
 
   if (plan.tma) {
     auto load = put.getValue().getDefiningOp<tile::LoadOp>();
     TMAFill &fill = *plan.tma;
     onElectedThread(group, [&] {
-      nvgpu::MBarrierTryWaitParityOp::create(builder, loc, plan.empty,
-                                             freeParity, ticks, slot);
+      waitParity(plan.empty, slot, freeParity);
       // Out-of-bounds elements (zero-filled) count toward the transaction
       // too, so every copy delivers its whole box.
       nvgpu::MBarrierArriveExpectTxOp::create(
@@ -922,13 +1022,23 @@ LogicalResult KernelEmitter::emitPut(pipe::PutOp put, ThreadGroup &group) {
     return success();
   }
 
+  if (plan.asyncCopies) {
+    waitParity(plan.empty, slot, freeParity);
+    emitAsyncCopyFill(plan, put.getValue().getDefiningOp<tile::LoadOp>(), slot,
+                      group);
+    return success();
+  }
+
   // Values computed by the group's threads: every thread waits for the slot,
   // writes its share, and arrives (plan.fullArrivals counts them).
-  nvgpu::MBarrierTryWaitParityOp::create(builder, loc, plan.empty, freeParity,
-                                         ticks, slot);
+  waitParity(plan.empty, slot, freeParity);
   Value view = slotView(plan, slot);
   Value value = put.getValue();
-  if (accumulators.contains(value) && tcgen05) {
+  if (accumulators.contains(value) && ampere) {
+    emitMmaSyncAccumulatorStore(lookup(value),
+                                cast<RankedTensorType>(value.getType()), view,
+                                group);
+  } else if (accumulators.contains(value) && tcgen05) {
     auto tensor = cast<RankedTensorType>(value.getType());
     if (group.threads != 128 || tensor.getDimSize(0) != 128)
       return put.emitError("tensor memory is read by one warp group of 128 "
@@ -945,8 +1055,9 @@ LogicalResult KernelEmitter::emitPut(pipe::PutOp put, ThreadGroup &group) {
                                     }))) {
     return failure();
   }
-  // Readers may be wgmma (the async proxy).
-  NVVM::FenceProxyOp::create(
+  // Readers may be wgmma / tcgen05 (the async proxy, which Ampere lacks).
+  if (!ampere)
+    NVVM::FenceProxyOp::create(
       builder, loc,
       NVVM::ProxyKindAttr::get(builder.getContext(),
                                NVVM::ProxyKind::async_shared),
@@ -959,11 +1070,9 @@ LogicalResult KernelEmitter::emitPut(pipe::PutOp put, ThreadGroup &group) {
 }
 
 LogicalResult KernelEmitter::emitGet(pipe::GetOp get, ThreadGroup &group) {
-  Location loc = get.getLoc();
   ChannelPlan &plan = channels[get.getChannel()];
   auto [slot, parity] = nextSlot(group, get.getChannel(), kGets);
-  nvgpu::MBarrierTryWaitParityOp::create(builder, loc, plan.full, parity,
-                                         constantIndex(kWaitTicks), slot);
+  waitParity(plan.full, slot, parity);
   mapping.map(get.getValue(), slotView(plan, slot));
   slotOfGet[get.getValue()] = get.getChannel();
   slotIndexOfGet[get.getValue()] = slot;
@@ -1008,6 +1117,8 @@ LogicalResult KernelEmitter::emitDot(tile::DotOp dot, ThreadGroup &group) {
   Location loc = dot.getLoc();
   if (tcgen05 && accumulators.contains(dot.getAcc()))
     return emitTcgen05Dot(dot, group);
+  if (ampere && accumulators.contains(dot.getAcc()))
+    return emitMmaSyncDot(dot, group);
   if (!accumulators.contains(dot.getAcc()))
     return dot.emitError("tile.dot accumulates into a wgmma accumulator "
                          "(a loop-carried zero tile) on ")
@@ -1055,6 +1166,243 @@ LogicalResult KernelEmitter::emitDot(tile::DotOp dot, ThreadGroup &group) {
   accumulators.insert(dot.getResult());
   group.pendingMma = true;
   return success();
+}
+
+FailureOr<KernelEmitter::WarpTiling>
+KernelEmitter::warpTiling(Operation *op, RankedTensorType acc,
+                          int64_t threads) {
+  int64_t warps = threads / machine.getThreadsPerWarp();
+  int64_t m = acc.getDimSize(0), n = acc.getDimSize(1);
+  WarpTiling tiling;
+  tiling.warpsM = warps >= 2 ? 2 : 1;
+  tiling.warpsN = warps / tiling.warpsM;
+  if (tiling.warpsM * tiling.warpsN != warps || m % (16 * tiling.warpsM) ||
+      n % (8 * tiling.warpsN))
+    return op->emitError("mma.sync needs the ")
+           << m << " x " << n << " accumulator to split into m16n8 tiles over "
+           << warps << " warps";
+  tiling.tilesM = m / (16 * tiling.warpsM);
+  tiling.tilesN = n / (8 * tiling.warpsN);
+  return tiling;
+}
+
+void KernelEmitter::emitAsyncCopyFill(ChannelPlan &plan, tile::LoadOp load,
+                                      Value slot, ThreadGroup &group) {
+  Location loc = load.getLoc();
+  int64_t rows = plan.payload.getDimSize(0), columns = plan.payload.getDimSize(1);
+  int64_t perCopy = 16 / elementBytes(plan.payload.getElementType());
+  int64_t copiesPerRow = columns / perCopy;
+  Value source = lookup(load.getSource());
+  Value row0 = lookup(load.getOffsets()[0]);
+  Value column0 = lookup(load.getOffsets()[1]);
+  // The group's threads take the 16-byte pieces round robin.
+  auto loop = scf::ForOp::create(builder, loc, group.localThread,
+                                 constantIndex(rows * copiesPerRow),
+                                 constantIndex(group.threads));
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(loop.getBody());
+    Value piece = loop.getInductionVar();
+    Value row = arith::DivUIOp::create(builder, loc, piece,
+                                       constantIndex(copiesPerRow));
+    Value column = arith::MulIOp::create(
+        builder, loc,
+        arith::RemUIOp::create(builder, loc, piece, constantIndex(copiesPerRow)),
+        constantIndex(perCopy));
+    Value sourceRow = arith::AddIOp::create(builder, loc, row0, row);
+    Value sourceColumn = arith::AddIOp::create(builder, loc, column0, column);
+    Value available;
+    if (load.getMasked()) {
+      // Elements past the source's edge are zero-filled: copy only those
+      // inside (none for rows past the end).
+      Value rowsLeft = memref::DimOp::create(builder, loc, source, 0);
+      Value columnsLeft = memref::DimOp::create(builder, loc, source, 1);
+      Value inRows = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult,
+                                           sourceRow, rowsLeft);
+      Value remaining = arith::SubIOp::create(
+          builder, loc,
+          arith::MaxUIOp::create(builder, loc, columnsLeft, sourceColumn),
+          sourceColumn);
+      Value clamped = arith::MinUIOp::create(builder, loc, remaining,
+                                             constantIndex(perCopy));
+      available = arith::SelectOp::create(builder, loc, inRows, clamped,
+                                          constantIndex(0));
+      // Keep the (unread) source address inside the tensor.
+      sourceRow = arith::SelectOp::create(builder, loc, inRows, sourceRow,
+                                          constantIndex(0));
+      sourceColumn = arith::SelectOp::create(
+          builder, loc,
+          arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                available, constantIndex(0)),
+          constantIndex(0), sourceColumn);
+    }
+    nvgpu::DeviceAsyncCopyOp::create(
+        builder, loc, nvgpu::DeviceAsyncTokenType::get(builder.getContext()),
+        plan.slots, ValueRange{slot, row, column}, source,
+        ValueRange{sourceRow, sourceColumn}, builder.getIndexAttr(perCopy),
+        available, UnitAttr());
+  }
+  // Each thread's arrival fires when its own copies have landed.
+  Value barrier = nvgpu::MBarrierGetOp::create(builder, loc,
+                                               builder.getI64Type(), plan.full,
+                                               slot);
+  NVVM::CpAsyncMBarrierArriveOp::create(builder, loc, sharedPointer(barrier),
+                                        builder.getBoolAttr(true));
+}
+
+LogicalResult KernelEmitter::emitMmaSyncDot(tile::DotOp dot,
+                                            ThreadGroup &group) {
+  Location loc = dot.getLoc();
+  auto lhsType = cast<RankedTensorType>(dot.getLhs().getType());
+  auto resultType = cast<RankedTensorType>(dot.getType());
+  Type element = lhsType.getElementType();
+  if (!element.isF16() ||
+      cast<RankedTensorType>(dot.getRhs().getType()).getElementType() !=
+          element ||
+      !resultType.getElementType().isF32())
+    return dot.emitError("mma.sync GEMMs take f16 operands into f32 on ")
+           << chip;
+  int64_t k = lhsType.getDimSize(1);
+  if (k % 16 != 0)
+    return dot.emitError("mma.sync steps K by 16; a K tile of ")
+           << k << " is not a multiple";
+  Value operands[2] = {dot.getLhs(), dot.getRhs()};
+  for (Value operand : operands) {
+    auto channel = slotOfGet.find(operand);
+    if (channel == slotOfGet.end() || !channels[channel->second].asyncCopies)
+      return dot.emitError("mma.sync reads both operands from channel slots "
+                           "filled by cp.async (run weft-schedule and "
+                           "weft-specialize first)");
+  }
+  FailureOr<WarpTiling> tiling = warpTiling(dot, resultType, group.threads);
+  if (failed(tiling))
+    return failure();
+  bool transposed = dot.getTransposeRhs();
+  Value a = lookup(dot.getLhs()), b = lookup(dot.getRhs());
+  Value fragments = lookup(dot.getAcc());
+  // This thread's warp and lane, and the warp's corner of the tile.
+  Value warp = arith::DivUIOp::create(builder, loc, group.localThread,
+                                      constantIndex(32));
+  Value lane = arith::RemUIOp::create(builder, loc, group.localThread,
+                                      constantIndex(32));
+  Value warpRow = arith::MulIOp::create(
+      builder, loc,
+      arith::DivUIOp::create(builder, loc, warp, constantIndex(tiling->warpsN)),
+      constantIndex(tiling->tilesM * 16));
+  Value warpColumn = arith::MulIOp::create(
+      builder, loc,
+      arith::RemUIOp::create(builder, loc, warp, constantIndex(tiling->warpsN)),
+      constantIndex(tiling->tilesN * 8));
+  // ldmatrix: lanes 0-15 address rows 0-15 of a 16-row block, lanes 16-31
+  // the same rows 8 columns on.
+  Value laneRow = arith::RemUIOp::create(builder, loc, lane, constantIndex(16));
+  Value laneHalf = arith::MulIOp::create(
+      builder, loc, arith::DivUIOp::create(builder, loc, lane, constantIndex(16)),
+      constantIndex(8));
+  auto f16 = builder.getF16Type();
+  for (int64_t step = 0; step < k / 16; ++step) {
+    SmallVector<Value> aFragments, bFragments;
+    for (int64_t i = 0; i < tiling->tilesM; ++i) {
+      Value row = arith::AddIOp::create(
+          builder, loc, warpRow,
+          arith::AddIOp::create(builder, loc, constantIndex(i * 16), laneRow));
+      Value column = arith::AddIOp::create(builder, loc,
+                                           constantIndex(step * 16), laneHalf);
+      aFragments.push_back(nvgpu::LdMatrixOp::create(
+          builder, loc, VectorType::get({4, 2}, f16), a, ValueRange{row, column},
+          /*transpose=*/false, /*numTiles=*/4));
+    }
+    for (int64_t j = 0; j < tiling->tilesN; ++j) {
+      Value n0 = arith::AddIOp::create(builder, loc, warpColumn,
+                                       constantIndex(j * 8));
+      Value kRow = arith::AddIOp::create(builder, loc, constantIndex(step * 16),
+                                         laneRow);
+      // B is K x N (N contiguous): transposed 8x8 loads give the k-pairs a
+      // thread needs; B^T (N x K) is read like A.
+      if (transposed) {
+        Value nRow = arith::AddIOp::create(
+            builder, loc, n0,
+            arith::RemUIOp::create(builder, loc, lane, constantIndex(8)));
+        Value kColumn = arith::AddIOp::create(
+            builder, loc, constantIndex(step * 16),
+            arith::MulIOp::create(
+                builder, loc,
+                arith::RemUIOp::create(
+                    builder, loc,
+                    arith::DivUIOp::create(builder, loc, lane, constantIndex(8)),
+                    constantIndex(2)),
+                constantIndex(8)));
+        bFragments.push_back(nvgpu::LdMatrixOp::create(
+            builder, loc, VectorType::get({2, 2}, f16), b,
+            ValueRange{nRow, kColumn}, false, 2));
+      } else {
+        bFragments.push_back(nvgpu::LdMatrixOp::create(
+            builder, loc, VectorType::get({2, 2}, f16), b,
+            ValueRange{kRow, n0}, true, 2));
+      }
+    }
+    for (int64_t i = 0; i < tiling->tilesM; ++i)
+      for (int64_t j = 0; j < tiling->tilesN; ++j) {
+        SmallVector<Value> index{constantIndex(i), constantIndex(j)};
+        Value c = memref::LoadOp::create(builder, loc, fragments, index);
+        Value d = nvgpu::MmaSyncOp::create(builder, loc, aFragments[i],
+                                           bFragments[j], c,
+                                           ArrayRef<int64_t>{16, 8, 16});
+        memref::StoreOp::create(builder, loc, d, fragments, index);
+      }
+  }
+  mapping.map(dot.getResult(), fragments);
+  accumulators.insert(dot.getResult());
+  return success();
+}
+
+void KernelEmitter::emitMmaSyncAccumulatorStore(Value fragments,
+                                                RankedTensorType type,
+                                                Value view,
+                                                ThreadGroup &group) {
+  Location loc = func.getLoc();
+  WarpTiling tiling = *warpTiling(func, type, group.threads);
+  Value warp = arith::DivUIOp::create(builder, loc, group.localThread,
+                                      constantIndex(32));
+  Value lane = arith::RemUIOp::create(builder, loc, group.localThread,
+                                      constantIndex(32));
+  // m16n8 accumulator: lane / 4 picks the row (and row + 8), lane % 4 the
+  // column pair.
+  Value row0 = arith::AddIOp::create(
+      builder, loc,
+      arith::MulIOp::create(
+          builder, loc,
+          arith::DivUIOp::create(builder, loc, warp,
+                                 constantIndex(tiling.warpsN)),
+          constantIndex(tiling.tilesM * 16)),
+      arith::DivUIOp::create(builder, loc, lane, constantIndex(4)));
+  Value column0 = arith::AddIOp::create(
+      builder, loc,
+      arith::MulIOp::create(
+          builder, loc,
+          arith::RemUIOp::create(builder, loc, warp,
+                                 constantIndex(tiling.warpsN)),
+          constantIndex(tiling.tilesN * 8)),
+      arith::MulIOp::create(
+          builder, loc,
+          arith::RemUIOp::create(builder, loc, lane, constantIndex(4)),
+          constantIndex(2)));
+  for (int64_t i = 0; i < tiling.tilesM; ++i)
+    for (int64_t j = 0; j < tiling.tilesN; ++j) {
+      Value fragment = memref::LoadOp::create(
+          builder, loc, fragments, ValueRange{constantIndex(i), constantIndex(j)});
+      for (int64_t half = 0; half < 2; ++half)
+        for (int64_t pair = 0; pair < 2; ++pair) {
+          Value value = vector::ExtractOp::create(
+              builder, loc, fragment, ArrayRef<int64_t>{half, pair});
+          Value row = arith::AddIOp::create(builder, loc, row0,
+                                            constantIndex(i * 16 + half * 8));
+          Value column = arith::AddIOp::create(builder, loc, column0,
+                                               constantIndex(j * 8 + pair));
+          memref::StoreOp::create(builder, loc, value, view,
+                                  ValueRange{row, column});
+        }
+    }
 }
 
 Value KernelEmitter::sharedAddress(ChannelPlan &plan, Value slot) {
@@ -1210,9 +1558,7 @@ void KernelEmitter::emitTcgen05AccumulatorRead(Value accumulator, Value view,
   memref::StoreOp::create(
       builder, loc, arith::AddIOp::create(builder, loc, count, constantIndex(1)),
       mmaDoneCount);
-  nvgpu::MBarrierTryWaitParityOp::create(builder, loc, mmaDone, parity,
-                                         constantIndex(kWaitTicks),
-                                         constantIndex(0));
+  waitParity(mmaDone, constantIndex(0), parity);
   group.pendingMma = false;
   NVVM::Tcgen05FenceOp::create(
       builder, loc,

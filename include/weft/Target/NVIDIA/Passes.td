@@ -6,8 +6,9 @@ include "mlir/Pass/PassBase.td"
 
 def WeftConvertPipeToNVGPU : Pass<"weft-convert-pipe-to-nvgpu", "::mlir::ModuleOp"> {
   let summary = "Lowers warp-specialized pipe programs to GPU kernels in the "
-                "nvgpu / nvvm dialects (TMA, mbarrier, setmaxnreg; wgmma on "
-                "Hopper, tcgen05 and tensor memory on Blackwell)";
+                "nvgpu / nvvm dialects (cp.async + mma.sync on Ampere; TMA, "
+                "wgmma, setmaxnreg on Hopper; tcgen05 + tensor memory on "
+                "Blackwell)";
   let description = [{
     Every function holding a `pipe.warp_specialize` becomes a kernel
     `gpu.func` in its own `gpu.module @<function>_kernel` with an
@@ -35,6 +36,12 @@ def WeftConvertPipeToNVGPU : Pass<"weft-convert-pipe-to-nvgpu", "::mlir::ModuleO
       stores its fragments row-major into the slot; `pipe.release` waits for
       the partition's outstanding wgmma, syncs the partition on its named
       barrier and arrives on `empty`.
+    - sm_80: slots are filled by the producer's threads with 16-byte
+      `cp.async` copies (`src-size` zero-fills masked edges) that arrive on
+      `full` through `cp.async.mbarrier.arrive.noinc`; waits spin on
+      `mbarrier.test_wait.parity`; `tile.dot` runs on the partition's warps
+      as `ldmatrix` + `mma.sync` m16n8k16 (each warp a corner of the
+      accumulator, fragments in a private array SROA keeps in registers).
     - sm_100a: accumulators live in tensor memory (one `tcgen05.alloc` by
       the first warp, columns for every zero-seeded loop-carried tile); one
       thread issues `tcgen05.mma` per 16-deep K slice with 128-byte swizzle
@@ -62,7 +69,7 @@ def WeftConvertPipeToNVGPU : Pass<"weft-convert-pipe-to-nvgpu", "::mlir::ModuleO
     "::mlir::gpu::GPUDialect", "::mlir::nvgpu::NVGPUDialect",
     "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
-    "::mlir::arith::ArithDialect"
+    "::mlir::arith::ArithDialect", "::mlir::vector::VectorDialect"
   ];
 }
 
