@@ -1035,9 +1035,10 @@ LogicalResult KernelEmitter::emitPut(pipe::PutOp put, ThreadGroup &group) {
   Value view = slotView(plan, slot);
   Value value = put.getValue();
   if (accumulators.contains(value) && ampere) {
-    emitMmaSyncAccumulatorStore(lookup(value),
-                                cast<RankedTensorType>(value.getType()), view,
-                                group);
+    auto tensor = cast<RankedTensorType>(value.getType());
+    if (failed(warpTiling(put, tensor, group.threads)))
+      return failure();
+    emitMmaSyncAccumulatorStore(lookup(value), tensor, view, group);
   } else if (accumulators.contains(value) && tcgen05) {
     auto tensor = cast<RankedTensorType>(value.getType());
     if (group.threads != 128 || tensor.getDimSize(0) != 128)
