@@ -1261,6 +1261,7 @@ LogicalResult KernelEmitter::emitMmaSyncDot(tile::DotOp dot,
       cast<RankedTensorType>(dot.getRhs().getType()).getElementType() !=
           element ||
       !resultType.getElementType().isF32())
+    // (upstream's nvgpu.mma.sync lowering has no bf16 PTX types)
     return dot.emitError("mma.sync GEMMs take f16 operands into f32 on ")
            << chip;
   int64_t k = lhsType.getDimSize(1);
