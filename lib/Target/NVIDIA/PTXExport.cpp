@@ -117,7 +117,8 @@ static llvm::json::Value toJSON(Attribute attr) {
   return nullptr;
 }
 
-LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os) {
+LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os,
+                                  StringRef manifestPath) {
   SmallVector<gpu::GPUModuleOp> gpuModules(module.getOps<gpu::GPUModuleOp>());
   if (gpuModules.size() != 1)
     return module.emitError("--export-cubin needs exactly one gpu.module, found ")
@@ -131,7 +132,7 @@ LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os) {
     return gpuModules.front().emitError("target is not an #nvvm.target");
   std::string chip = target.getChip().str();
   auto launch = gpuModules.front()->getAttrOfType<DictionaryAttr>("weft.launch");
-  if (!launchManifest.empty() && !launch)
+  if (!manifestPath.empty() && !launch)
     return gpuModules.front().emitError(
         "no launch contract (weft.launch) to write; lower the kernel with "
         "weft-lower-to-nvvm");
@@ -177,17 +178,17 @@ LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os) {
   auto cubin = llvm::MemoryBuffer::getFile(cubinPath, /*IsText=*/false);
   if (!cubin)
     return module.emitError("ptxas produced no cubin");
-  if (!launchManifest.empty()) {
+  if (!manifestPath.empty()) {
     llvm::json::Value manifest = toJSON(launch);
-    StringRef binary = launchManifest;
+    StringRef binary = manifestPath;
     binary.consume_back(".json");
     manifest.getAsObject()->try_emplace(
         "binary", llvm::sys::path::filename(binary).str());
     std::error_code ec;
-    llvm::raw_fd_ostream file(launchManifest, ec);
+    llvm::raw_fd_ostream file(manifestPath, ec);
     if (ec)
       return module.emitError("cannot write ")
-             << launchManifest.getValue() << ": " << ec.message();
+             << manifestPath << ": " << ec.message();
     file << llvm::formatv("{0:2}", manifest) << "\n";
   }
   os << (*cubin)->getBuffer();
@@ -219,7 +220,7 @@ void nvidia::registerPTXExport() {
         auto module = dyn_cast<ModuleOp>(op);
         if (!module)
           return op->emitError("expected a module");
-        return exportCubin(module, os);
+        return exportCubin(module, os, launchManifest);
       },
       registerNVIDIADialects);
 }

@@ -17,7 +17,15 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/Passes.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -1829,22 +1837,27 @@ struct ConvertPipeToNVGPUPass
 };
 } // namespace
 
+void mlir::weft::nvidia::buildLowerToNVVMPipeline(OpPassManager &pm) {
+  pm.addPass(createWeftConvertPipeToNVGPU());
+  // The upstream conversions, in the order their patterns need: nvgpu first
+  // (it produces scf, arith and nvvm), then structured control flow, memref
+  // metadata, and the GPU-to-NVVM type conversion.
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createConvertNVGPUToNVVMPass());
+  kernels.addPass(createSCFToControlFlowPass());
+  kernels.addPass(memref::createExpandStridedMetadataPass());
+  kernels.addPass(createLowerAffinePass());
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createConvertNVVMToLLVMPass());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+}
+
 void mlir::weft::nvidia::registerLowerToNVVMPipeline() {
   PassPipelineRegistration<>(
       "weft-lower-to-nvvm",
       "Lowers warp-specialized pipe programs to NVVM / LLVM kernels ready for "
       "PTX export (weft-convert-pipe-to-nvgpu, then upstream conversions)",
-      [](OpPassManager &pm) {
-        pm.addPass(createWeftConvertPipeToNVGPU());
-        // The upstream conversions, in the order their patterns need: nvgpu
-        // first (it produces scf, arith and nvvm), then structured control
-        // flow, memref metadata, and the GPU-to-NVVM type conversion.
-        if (failed(parsePassPipeline(
-                "gpu.module(convert-nvgpu-to-nvvm,convert-scf-to-cf,"
-                "expand-strided-metadata,lower-affine,convert-gpu-to-nvvm,"
-                "convert-nvvm-to-llvm,canonicalize,cse,"
-                "reconcile-unrealized-casts)",
-                pm)))
-          llvm::report_fatal_error("weft-lower-to-nvvm: bad pipeline");
-      });
+      buildLowerToNVVMPipeline);
 }

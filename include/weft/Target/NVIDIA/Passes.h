@@ -21,7 +21,11 @@ namespace mlir::weft::nvidia {
 #define GEN_PASS_REGISTRATION
 #include "weft/Target/NVIDIA/Passes.h.inc"
 
-/// Registers `weft-lower-to-nvvm`: weft-convert-pipe-to-nvgpu followed by
+/// weft-convert-pipe-to-nvgpu followed by the upstream conversions that
+/// bring the kernels to the LLVM / NVVM dialects.
+void buildLowerToNVVMPipeline(OpPassManager &pm);
+
+/// Registers `weft-lower-to-nvvm` (buildLowerToNVVMPipeline): weft-convert-pipe-to-nvgpu followed by
 /// the upstream conversions that bring the kernels to the LLVM / NVVM
 /// dialects, ready for `weft-translate --export-ptx / --export-cubin`.
 void registerLowerToNVVMPipeline();
