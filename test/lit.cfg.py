@@ -43,6 +43,9 @@ if os.path.exists("/dev/nvidia0") or os.environ.get("WEFT_CUDA_GPU"):
 # were found at configure time).
 if config.weft_cuda_runtime:
     config.available_features.add("cuda-runtime")
+if config.weft_gpu_bench:
+    config.available_features.add("gpu-bench")
+    llvm_config.add_tool_substitutions(["weft-gpu-bench"], tool_dirs)
 # NVIDIA's driver stub: loading it exercises the runtime's CUDA error path.
 cuda_stub_driver = "/usr/local/cuda/lib64/stubs/libcuda.so"
 if os.path.exists(cuda_stub_driver):
