@@ -8,6 +8,7 @@
 #include "weft/Runtime/CUDA/KernelManifest.h"
 #include "weft/Runtime/CUDA/LaunchContract.h"
 
+#include "llvm/Support/MemoryBuffer.h"
 #include "gtest/gtest.h"
 
 #include <cstring>
@@ -16,17 +17,17 @@ using namespace mlir::weft::cuda;
 
 namespace {
 
-// The example manifest of docs/runtime.md.
-constexpr const char *kGemmManifest = R"json({
-  "kernel": "gemm", "target": "sm_90a", "binary": "k.cubin",
-  "block": [384, 1, 1], "shared_memory_bytes": 98304,
-  "params": [
-    {"kind": "memref", "arg": 0, "element": "f16", "rank": 2},
-    {"kind": "memref", "arg": 1, "element": "f16", "rank": 2},
-    {"kind": "memref", "arg": 2, "element": "f32", "rank": 2},
-    {"kind": "scalar", "arg": 3, "type": "index"},
-    {"kind": "tma", "arg": 0, "box": [128, 64], "element": "f16", "swizzle": 128},
-    {"kind": "tma", "arg": 1, "box": [64, 128], "element": "f16", "swizzle": 128} ] })json";
+// The example manifest of docs/runtime.md, which quotes this file.
+std::string gemmManifestText() {
+  auto buffer = llvm::MemoryBuffer::getFile(WEFT_RUNTIME_TEST_INPUTS
+                                            "/gemm.cubin.json");
+  if (!buffer) {
+    ADD_FAILURE() << "cannot read gemm.cubin.json: "
+                  << buffer.getError().message();
+    return "";
+  }
+  return (*buffer)->getBuffer().str();
+}
 
 KernelManifest parseOrDie(const char *text) {
   auto manifest = parseKernelManifest(text);
@@ -51,7 +52,7 @@ std::string withParams(const std::string &params) {
 }
 
 TEST(KernelManifest, ParsesTheDocumentedExample) {
-  KernelManifest m = parseOrDie(kGemmManifest);
+  KernelManifest m = parseOrDie(gemmManifestText().c_str());
   EXPECT_EQ(m.kernel, "gemm");
   EXPECT_EQ(m.target, "sm_90a");
   EXPECT_EQ(m.binary, "k.cubin");
@@ -129,7 +130,7 @@ TEST(LaunchContract, RowMajorStrides) {
 }
 
 TEST(LaunchContract, PacksExpandedMemRefsScalarsAndTensorMaps) {
-  KernelManifest m = parseOrDie(kGemmManifest);
+  KernelManifest m = parseOrDie(gemmManifestText().c_str());
   std::vector<BoundArgument> args(4);
   args[0].deviceAddress = 0x1000;
   args[0].shape = {256, 128};
@@ -181,7 +182,7 @@ TEST(LaunchContract, PacksNarrowScalarsInTheLowBytes) {
 }
 
 TEST(LaunchContract, RejectsArgumentsThatDoNotFit) {
-  KernelManifest m = parseOrDie(kGemmManifest);
+  KernelManifest m = parseOrDie(gemmManifestText().c_str());
   std::vector<BoundArgument> args(4);
   args[0].shape = {256, 128};
   args[1].shape = {128};
@@ -212,7 +213,7 @@ TEST(LaunchContract, RejectsArgumentsThatDoNotFit) {
 }
 
 TEST(TensorMap, RowMajorTensorsBecomeInnermostFirst) {
-  KernelManifest m = parseOrDie(kGemmManifest);
+  KernelManifest m = parseOrDie(gemmManifestText().c_str());
   // A: [M = 256, K = 192] f16 in boxes of 128 rows x 64 columns.
   auto a = computeTensorMapArgs(m.params[4], {256, 192});
   ASSERT_TRUE(static_cast<bool>(a)) << llvm::toString(a.takeError());
