@@ -336,6 +336,40 @@ static void report(llvm::StringRef name, double flops,
       weftTflops / baseTflops, checked ? "PASS" : "FAIL");
 }
 
+/// Runs the Weft kernel and the baseline once each, compares the Weft
+/// kernel's output (argument `outputArg`) with the baseline's (`reference`),
+/// then times both and reports. Returns whether the outputs agree.
+static llvm::Expected<bool>
+checkAndTime(Bench &bench, llvm::function_ref<llvm::Error()> launchBaseline,
+             unsigned outputArg, const DeviceBuffer &reference,
+             llvm::StringRef problemName, llvm::StringRef baselineName,
+             double flops) {
+  CudaContext &context = *bench.context;
+  auto prepared = bench.kernel->prepare(bench.args);
+  if (!prepared)
+    return prepared.takeError();
+  auto launchWeft = [&] { return bench.kernel->launch(*prepared, bench.grid); };
+  if (llvm::Error e = launchWeft())
+    return std::move(e);
+  if (llvm::Error e = launchBaseline())
+    return std::move(e);
+  if (llvm::Error e = context.synchronize())
+    return std::move(e);
+  auto checked =
+      compareOutputs(context, bench.buffers[outputArg], reference,
+                     bench.manifest.arguments[outputArg].element);
+  if (!checked)
+    return checked.takeError();
+  auto weftTime = context.timeLaunches(launchWeft, warmup, iterations);
+  if (!weftTime)
+    return weftTime.takeError();
+  auto baselineTime = context.timeLaunches(launchBaseline, warmup, iterations);
+  if (!baselineTime)
+    return baselineTime.takeError();
+  report(problemName, flops, *weftTime, baselineName, *baselineTime, *checked);
+  return *checked;
+}
+
 static llvm::Expected<bool> benchGemm() {
   auto role = parseRoles({"a", "b", "c"}, "a=0,b=1,c=2");
   if (!role)
@@ -387,11 +421,6 @@ static llvm::Expected<bool> benchGemm() {
                << " (sm_" << context.computeCapability()[0]
                << context.computeCapability()[1] << ")\n";
 
-  auto prepared = bench.kernel->prepare(bench.args);
-  if (!prepared)
-    return prepared.takeError();
-  auto launchWeft = [&] { return bench.kernel->launch(*prepared, bench.grid); };
-
   cublasHandle_t handle;
   if (llvm::Error e = cublasError(cublasCreate(&handle), "cublasCreate"))
     return std::move(e);
@@ -411,24 +440,8 @@ static llvm::Expected<bool> benchGemm() {
                      CUBLAS_GEMM_DEFAULT),
         "cublasGemmEx");
   };
-
-  if (llvm::Error e = launchWeft())
-    return std::move(e);
-  if (llvm::Error e = launchCublas())
-    return std::move(e);
-  if (llvm::Error e = context.synchronize())
-    return std::move(e);
-  auto checked = compareOutputs(context, bench.buffers[c], *reference, outType);
-  if (!checked)
-    return checked.takeError();
-  auto weftTime = context.timeLaunches(launchWeft, warmup, iterations);
-  if (!weftTime)
-    return weftTime.takeError();
-  auto cublasTime = context.timeLaunches(launchCublas, warmup, iterations);
-  if (!cublasTime)
-    return cublasTime.takeError();
-  report("gemm", 2.0 * m * n * k, *weftTime, "cublas", *cublasTime, *checked);
-  return *checked;
+  return checkAndTime(bench, launchCublas, c, *reference, "gemm", "cublas",
+                      2.0 * m * n * k);
 }
 
 // The baseline's softmax over rows of f32 scores into probabilities in the
@@ -589,11 +602,6 @@ static llvm::Expected<bool> benchAttention() {
   if (!softmax)
     return softmax.takeError();
 
-  auto prepared = bench.kernel->prepare(bench.args);
-  if (!prepared)
-    return prepared.takeError();
-  auto launchWeft = [&] { return bench.kernel->launch(*prepared, bench.grid); };
-
   cublasHandle_t handle;
   if (llvm::Error e = cublasError(cublasCreate(&handle), "cublasCreate"))
     return std::move(e);
@@ -632,27 +640,10 @@ static llvm::Expected<bool> benchAttention() {
             CUBLAS_GEMM_DEFAULT),
         "cublasGemmStridedBatchedEx(P V)");
   };
-
-  if (llvm::Error e = launchWeft())
-    return std::move(e);
-  if (llvm::Error e = launchBaseline())
-    return std::move(e);
-  if (llvm::Error e = context.synchronize())
-    return std::move(e);
-  auto checked = compareOutputs(context, bench.buffers[(*role)[3]], *reference,
-                                outType);
-  if (!checked)
-    return checked.takeError();
-  auto weftTime = context.timeLaunches(launchWeft, warmup, iterations);
-  if (!weftTime)
-    return weftTime.takeError();
-  auto baseTime = context.timeLaunches(launchBaseline, warmup, iterations);
-  if (!baseTime)
-    return baseTime.takeError();
   // Two GEMMs of 2 s^2 d flops per head; causal attention does half.
   double flops = 4.0 * headCount * s * s * d * (causal ? 0.5 : 1.0);
-  report("attention", flops, *weftTime, "cublas-unfused", *baseTime, *checked);
-  return *checked;
+  return checkAndTime(bench, launchBaseline, (*role)[3], *reference,
+                      "attention", "cublas-unfused", flops);
 }
 
 int main(int argc, char **argv) {
