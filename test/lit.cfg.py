@@ -43,6 +43,12 @@ if os.path.exists("/dev/nvidia0") or os.environ.get("WEFT_CUDA_GPU"):
 # were found at configure time).
 if config.weft_cuda_runtime:
     config.available_features.add("cuda-runtime")
+    # The fake driver (Runtime/CUDA/FakeDriver) that runs the launch path
+    # without a GPU.
+    config.substitutions.append(
+        ("%fake_cuda_driver", os.path.join(config.weft_obj_root, "test",
+                                           "Runtime", "CUDA", "FakeDriver",
+                                           "fake-libcuda.so")))
 if config.weft_gpu_bench:
     config.available_features.add("gpu-bench")
     llvm_config.add_tool_substitutions(["weft-gpu-bench"], tool_dirs)

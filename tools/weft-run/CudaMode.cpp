@@ -261,12 +261,17 @@ bindHostArguments(const KernelManifest &manifest, const SharedRunOptions &shared
       if (info.isTensor)
         ++tensorIndex;
     } else if (info.isTensor) {
-      if (tensorIndex >= sizeSpecs.size())
+      // As in --interpret mode, --arg-sizes lists every tensor in order; '-'
+      // stands for one given by --input.
+      StringRef spec = tensorIndex < sizeSpecs.size()
+                           ? sizeSpecs[tensorIndex].trim()
+                           : StringRef("-");
+      if (spec == "-")
         return llvm::createStringError(
             where + ": no shape; give it in --arg-sizes (tensor #" +
             Twine(tensorIndex) + ") or its contents with --input");
+      ++tensorIndex;
       SmallVector<StringRef> dims;
-      StringRef spec = sizeSpecs[tensorIndex++].trim();
       SmallVector<int64_t> shape;
       if (!spec.empty())
         spec.split(dims, 'x');
@@ -322,7 +327,7 @@ bindHostArguments(const KernelManifest &manifest, const SharedRunOptions &shared
     return llvm::createStringError(
         "--arg-sizes lists " + Twine(sizeSpecs.size()) +
         " shapes but the kernel has " + Twine(tensorIndex) +
-        " tensor arguments without --input");
+        " tensor arguments");
   if (scalarSpecs.size() > scalarIndex)
     return llvm::createStringError("--scalars lists " +
                                    Twine(scalarSpecs.size()) +
@@ -513,8 +518,9 @@ int mlir::weft::runCudaMode(const SharedRunOptions &shared) {
   if (failed(interp::runFunction(referenceFunc, args, options, results)))
     return fail("the interpreter failed on @" + referenceFunc.getSymName());
   llvm::outs() << "check against the interpreter (@"
-               << referenceFunc.getSymName() << ", atol " << shared.absTol
-               << ", rtol " << shared.relTol << "):\n";
+               << referenceFunc.getSymName()
+               << llvm::format(", atol %g, rtol %g):\n", shared.absTol,
+                               shared.relTol);
   bool ok = true;
   for (auto [i, info] : llvm::enumerate(manifest->arguments))
     if (info.isTensor)
