@@ -41,15 +41,15 @@ namespace cl = llvm::cl;
 using llvm::Twine;
 
 static cl::OptionCategory benchCategory("weft-gpu-bench options");
-static cl::opt<std::string> problem("problem",
-                                    cl::desc("gemm or attention"),
+static cl::opt<std::string> problem("problem", cl::desc("gemm or attention"),
                                     cl::Required, cl::cat(benchCategory));
 static cl::opt<std::string>
-    kernelPath("kernel", cl::desc("The Weft cubin (its manifest: <cubin>.json)"),
+    kernelPath("kernel",
+               cl::desc("The Weft cubin (its manifest: <cubin>.json)"),
                cl::Required, cl::cat(benchCategory));
-static cl::opt<std::string> manifestOpt(
-    "manifest", cl::desc("The manifest, if not <cubin>.json"),
-    cl::cat(benchCategory));
+static cl::opt<std::string>
+    manifestOpt("manifest", cl::desc("The manifest, if not <cubin>.json"),
+                cl::cat(benchCategory));
 static cl::opt<std::string> gridOpt("grid", cl::desc("Launch grid X[,Y[,Z]]"),
                                     cl::Required, cl::cat(benchCategory));
 static cl::opt<std::string> scalarsOpt(
@@ -57,11 +57,11 @@ static cl::opt<std::string> scalarsOpt(
     cl::desc("Values of the kernel's scalar arguments in order, comma "
              "separated"),
     cl::cat(benchCategory));
-static cl::opt<std::string> roles(
-    "roles",
-    cl::desc("Which kernel arguments are the operands (default gemm: "
-             "a=0,b=1,c=2; attention: q=0,k=1,v=2,o=3)"),
-    cl::cat(benchCategory));
+static cl::opt<std::string>
+    roles("roles",
+          cl::desc("Which kernel arguments are the operands (default gemm: "
+                   "a=0,b=1,c=2; attention: q=0,k=1,v=2,o=3)"),
+          cl::cat(benchCategory));
 static cl::opt<int64_t> sizeM("m", cl::desc("GEMM: rows of A and C"),
                               cl::init(8192), cl::cat(benchCategory));
 static cl::opt<int64_t> sizeN("n", cl::desc("GEMM: columns of B and C"),
@@ -118,10 +118,14 @@ static llvm::Error cublasError(cublasStatus_t status, const Twine &call) {
 
 static cudaDataType cudaTypeOf(ElementType type) {
   switch (type) {
-  case ElementType::F16: return CUDA_R_16F;
-  case ElementType::BF16: return CUDA_R_16BF;
-  case ElementType::F64: return CUDA_R_64F;
-  default: return CUDA_R_32F;
+  case ElementType::F16:
+    return CUDA_R_16F;
+  case ElementType::BF16:
+    return CUDA_R_16BF;
+  case ElementType::F64:
+    return CUDA_R_64F;
+  default:
+    return CUDA_R_32F;
   }
 }
 
@@ -212,7 +216,8 @@ struct Bench {
     }
     if (next != values.size())
       return llvm::createStringError("--scalars lists " + Twine(values.size()) +
-                                     " values, the kernel takes " + Twine(next));
+                                     " values, the kernel takes " +
+                                     Twine(next));
     return llvm::Error::success();
   }
 
@@ -251,9 +256,9 @@ static llvm::Expected<Bench> planBench() {
   if (!grid)
     return grid.takeError();
   bench.grid = *grid;
-  auto manifest = readKernelManifest(
-      manifestOpt.empty() ? manifestPathForBinary(kernelPath)
-                          : manifestOpt.getValue());
+  auto manifest =
+      readKernelManifest(manifestOpt.empty() ? manifestPathForBinary(kernelPath)
+                                             : manifestOpt.getValue());
   if (!manifest)
     return manifest.takeError();
   bench.manifest = std::move(*manifest);
@@ -355,9 +360,8 @@ checkAndTime(Bench &bench, llvm::function_ref<llvm::Error()> launchBaseline,
     return std::move(e);
   if (llvm::Error e = context.synchronize())
     return std::move(e);
-  auto checked =
-      compareOutputs(context, bench.buffers[outputArg], reference,
-                     bench.manifest.arguments[outputArg].element);
+  auto checked = compareOutputs(context, bench.buffers[outputArg], reference,
+                                bench.manifest.arguments[outputArg].element);
   if (!checked)
     return checked.takeError();
   auto weftTime = context.timeLaunches(launchWeft, warmup, iterations);
@@ -429,15 +433,14 @@ static llvm::Expected<bool> benchGemm() {
   // Row-major C = A B is column-major C^T = B^T A^T.
   auto launchCublas = [&]() -> llvm::Error {
     return cublasError(
-        cublasGemmEx(handle, bIsNK ? CUBLAS_OP_T : CUBLAS_OP_N, CUBLAS_OP_N, n,
-                     m, k, &one,
-                     reinterpret_cast<void *>(bench.buffers[b].address()),
-                     cudaTypeOf(inType), bIsNK ? k : n,
-                     reinterpret_cast<void *>(bench.buffers[a].address()),
-                     cudaTypeOf(inType), k, &zero,
-                     reinterpret_cast<void *>(reference->address()),
-                     cudaTypeOf(outType), n, CUBLAS_COMPUTE_32F,
-                     CUBLAS_GEMM_DEFAULT),
+        cublasGemmEx(
+            handle, bIsNK ? CUBLAS_OP_T : CUBLAS_OP_N, CUBLAS_OP_N, n, m, k,
+            &one, reinterpret_cast<void *>(bench.buffers[b].address()),
+            cudaTypeOf(inType), bIsNK ? k : n,
+            reinterpret_cast<void *>(bench.buffers[a].address()),
+            cudaTypeOf(inType), k, &zero,
+            reinterpret_cast<void *>(reference->address()), cudaTypeOf(outType),
+            n, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
         "cublasGemmEx");
   };
   return checkAndTime(bench, launchCublas, c, *reference, "gemm", "cublas",
@@ -500,9 +503,11 @@ compileSoftmax(CudaContext &context) {
   auto check = [&](nvrtcResult result, const char *call) -> llvm::Error {
     if (result == NVRTC_SUCCESS)
       return llvm::Error::success();
-    std::string message = std::string(call) + ": " + nvrtcGetErrorString(result);
+    std::string message =
+        std::string(call) + ": " + nvrtcGetErrorString(result);
     size_t logSize = 0;
-    if (nvrtcGetProgramLogSize(program, &logSize) == NVRTC_SUCCESS && logSize > 1) {
+    if (nvrtcGetProgramLogSize(program, &logSize) == NVRTC_SUCCESS &&
+        logSize > 1) {
       std::string log(logSize, '\0');
       if (nvrtcGetProgramLog(program, log.data()) == NVRTC_SUCCESS)
         message += "\n" + log;
@@ -545,7 +550,8 @@ static llvm::Expected<bool> benchAttention() {
   const auto &arguments = bench.manifest.arguments;
   // The kernel's rank says how heads are laid out; all three are the same
   // contiguous [batch, heads, seq, head_dim] memory.
-  unsigned rank = (*role)[0] < arguments.size() ? arguments[(*role)[0]].rank : 0;
+  unsigned rank =
+      (*role)[0] < arguments.size() ? arguments[(*role)[0]].rank : 0;
   llvm::SmallVector<int64_t, 4> shape;
   if (rank == 2 && headCount == 1)
     shape = {s, d};
@@ -577,14 +583,14 @@ static llvm::Expected<bool> benchAttention() {
     return std::move(e);
   CudaContext &context = *bench.context;
   for (unsigned i = 0; i < 3; ++i)
-    if (llvm::Error e = fillGrid(context, bench.buffers[(*role)[i]], inType, 7 + i))
+    if (llvm::Error e =
+            fillGrid(context, bench.buffers[(*role)[i]], inType, 7 + i))
       return std::move(e);
 
-  llvm::outs() << "attention batch " << batch << " heads " << heads
-               << " seq " << s << " head_dim " << d
-               << (causal ? " causal " : " ") << elementTypeName(inType)
-               << " on " << context.deviceName() << " (sm_"
-               << context.computeCapability()[0]
+  llvm::outs() << "attention batch " << batch << " heads " << heads << " seq "
+               << s << " head_dim " << d << (causal ? " causal " : " ")
+               << elementTypeName(inType) << " on " << context.deviceName()
+               << " (sm_" << context.computeCapability()[0]
                << context.computeCapability()[1] << ")\n";
 
   // The baseline's buffers: scores (f32) and probabilities (16-bit) of every
@@ -610,35 +616,36 @@ static llvm::Expected<bool> benchAttention() {
   auto pointer = [](const DeviceBuffer &buffer) {
     return reinterpret_cast<void *>(buffer.address());
   };
-  const DeviceBuffer &q = bench.buffers[(*role)[0]], &k = bench.buffers[(*role)[1]],
+  const DeviceBuffer &q = bench.buffers[(*role)[0]],
+                     &k = bench.buffers[(*role)[1]],
                      &v = bench.buffers[(*role)[2]];
   cudaDataType in = cudaTypeOf(inType);
   int rowsPerHead = static_cast<int>(s), cols = static_cast<int>(s);
   int isCausal = causal, isBf16 = inType == ElementType::BF16;
   uint64_t scoresAddress = scores->address(), probsAddress = probs->address();
-  void *softmaxParams[] = {&scoresAddress, &probsAddress, &rowsPerHead, &cols,
-                           &isCausal, &isBf16};
+  void *softmaxParams[] = {&scoresAddress, &probsAddress, &rowsPerHead,
+                           &cols,          &isCausal,     &isBf16};
   auto launchBaseline = [&]() -> llvm::Error {
     // Row-major S = scale Q K^T is column-major S^T = scale K Q^T.
-    if (llvm::Error e = cublasError(
-            cublasGemmStridedBatchedEx(
-                handle, CUBLAS_OP_T, CUBLAS_OP_N, s, s, d, &scale, pointer(k),
-                in, d, s * d, pointer(q), in, d, s * d, &zero,
-                pointer(*scores), CUDA_R_32F, s, s * s, headCount,
-                CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
-            "cublasGemmStridedBatchedEx(Q K^T)"))
+    if (llvm::Error e =
+            cublasError(cublasGemmStridedBatchedEx(
+                            handle, CUBLAS_OP_T, CUBLAS_OP_N, s, s, d, &scale,
+                            pointer(k), in, d, s * d, pointer(q), in, d, s * d,
+                            &zero, pointer(*scores), CUDA_R_32F, s, s * s,
+                            headCount, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
+                        "cublasGemmStridedBatchedEx(Q K^T)"))
       return e;
     if (llvm::Error e = (*softmax)->launchRaw(
             {static_cast<unsigned>(headCount * s), 1, 1}, softmaxParams))
       return e;
     // Row-major O = P V is column-major O^T = V^T P^T.
-    return cublasError(
-        cublasGemmStridedBatchedEx(
-            handle, CUBLAS_OP_N, CUBLAS_OP_N, d, s, s, &one, pointer(v), in, d,
-            s * d, pointer(*probs), in, s, s * s, &zero, pointer(*reference),
-            cudaTypeOf(outType), d, s * d, headCount, CUBLAS_COMPUTE_32F,
-            CUBLAS_GEMM_DEFAULT),
-        "cublasGemmStridedBatchedEx(P V)");
+    return cublasError(cublasGemmStridedBatchedEx(
+                           handle, CUBLAS_OP_N, CUBLAS_OP_N, d, s, s, &one,
+                           pointer(v), in, d, s * d, pointer(*probs), in, s,
+                           s * s, &zero, pointer(*reference),
+                           cudaTypeOf(outType), d, s * d, headCount,
+                           CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
+                       "cublasGemmStridedBatchedEx(P V)");
   };
   // Two GEMMs of 2 s^2 d flops per head; causal attention does half.
   double flops = 4.0 * headCount * s * s * d * (causal ? 0.5 : 1.0);

@@ -50,9 +50,10 @@ static cl::opt<std::string> cudaBinary(
     cl::desc("Run this cubin (or PTX) on the GPU, launched as its manifest "
              "<file>.json says (docs/runtime.md)"),
     cl::value_desc("k.cubin"), cl::cat(getCudaModeCategory()));
-static cl::opt<std::string> manifestPath(
-    "manifest", cl::desc("The kernel's manifest (default: <cubin>.json)"),
-    cl::cat(getCudaModeCategory()));
+static cl::opt<std::string>
+    manifestPath("manifest",
+                 cl::desc("The kernel's manifest (default: <cubin>.json)"),
+                 cl::cat(getCudaModeCategory()));
 static cl::list<std::string>
     outputs("output",
             cl::desc("<i>=<file.npy>: write tensor argument #i after the run"),
@@ -67,9 +68,9 @@ static cl::opt<unsigned>
                     cl::desc("After the checked run, time N launches (median "
                              "of CUDA event times)"),
                     cl::init(0), cl::cat(getCudaModeCategory()));
-static cl::opt<unsigned> warmupLaunches("warmup",
-                                        cl::desc("Untimed launches before --bench"),
-                                        cl::init(10), cl::cat(getCudaModeCategory()));
+static cl::opt<unsigned>
+    warmupLaunches("warmup", cl::desc("Untimed launches before --bench"),
+                   cl::init(10), cl::cat(getCudaModeCategory()));
 static cl::opt<int> deviceOrdinal("device", cl::desc("CUDA device ordinal"),
                                   cl::init(0), cl::cat(getCudaModeCategory()));
 
@@ -89,15 +90,24 @@ static int fail(llvm::Error error) {
 static Type toMlirType(MLIRContext &context, ElementType type) {
   Builder b(&context);
   switch (type) {
-  case ElementType::F16: return b.getF16Type();
-  case ElementType::BF16: return b.getBF16Type();
-  case ElementType::F32: return b.getF32Type();
-  case ElementType::F64: return b.getF64Type();
-  case ElementType::I8: return b.getIntegerType(8);
-  case ElementType::U8: return b.getIntegerType(8, /*isSigned=*/false);
-  case ElementType::I16: return b.getIntegerType(16);
-  case ElementType::I32: return b.getI32Type();
-  case ElementType::I64: return b.getI64Type();
+  case ElementType::F16:
+    return b.getF16Type();
+  case ElementType::BF16:
+    return b.getBF16Type();
+  case ElementType::F32:
+    return b.getF32Type();
+  case ElementType::F64:
+    return b.getF64Type();
+  case ElementType::I8:
+    return b.getIntegerType(8);
+  case ElementType::U8:
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case ElementType::I16:
+    return b.getIntegerType(16);
+  case ElementType::I32:
+    return b.getI32Type();
+  case ElementType::I64:
+    return b.getI64Type();
   }
   return Type();
 }
@@ -105,10 +115,14 @@ static Type toMlirType(MLIRContext &context, ElementType type) {
 static Type toMlirType(MLIRContext &context, ScalarType type) {
   Builder b(&context);
   switch (type) {
-  case ScalarType::Index: return b.getIndexType();
-  case ScalarType::I64: return b.getI64Type();
-  case ScalarType::I32: return b.getI32Type();
-  case ScalarType::F32: return b.getF32Type();
+  case ScalarType::Index:
+    return b.getIndexType();
+  case ScalarType::I64:
+    return b.getI64Type();
+  case ScalarType::I32:
+    return b.getI32Type();
+  case ScalarType::F32:
+    return b.getF32Type();
   }
   return Type();
 }
@@ -191,11 +205,10 @@ static LogicalResult checkSignature(func::FuncOp func,
   for (auto [i, info] : llvm::enumerate(manifest.arguments)) {
     Type argType = type.getInput(i);
     auto memref = dyn_cast<MemRefType>(argType);
-    bool matches =
-        info.isTensor
-            ? memref && memref.getRank() == info.rank &&
-                  memref.getElementType() == toMlirType(context, info.element)
-            : argType == toMlirType(context, info.scalar);
+    bool matches = info.isTensor ? memref && memref.getRank() == info.rank &&
+                                       memref.getElementType() ==
+                                           toMlirType(context, info.element)
+                                 : argType == toMlirType(context, info.scalar);
     if (!matches) {
       std::string typeText;
       llvm::raw_string_ostream os(typeText);
@@ -217,19 +230,19 @@ struct HostArguments {
 } // namespace
 
 static llvm::Expected<HostArguments>
-bindHostArguments(const KernelManifest &manifest, const SharedRunOptions &shared,
-                  MLIRContext &context) {
+bindHostArguments(const KernelManifest &manifest,
+                  const SharedRunOptions &shared, MLIRContext &context) {
   std::map<unsigned, std::string> npyInputs;
   for (StringRef spec : shared.inputs) {
     auto [index, path] = spec.split('=');
     unsigned i;
     if (path.empty() || index.getAsInteger(10, i))
-      return llvm::createStringError("--input expects <index>=<file.npy>, got '" +
-                                     spec + "'");
-    if (i >= manifest.arguments.size())
       return llvm::createStringError(
-          "--input " + spec + ": the kernel takes " +
-          Twine(manifest.arguments.size()) + " arguments");
+          "--input expects <index>=<file.npy>, got '" + spec + "'");
+    if (i >= manifest.arguments.size())
+      return llvm::createStringError("--input " + spec + ": the kernel takes " +
+                                     Twine(manifest.arguments.size()) +
+                                     " arguments");
     npyInputs[i] = path.str();
   }
   SmallVector<StringRef> sizeSpecs, scalarSpecs;
@@ -239,7 +252,8 @@ bindHostArguments(const KernelManifest &manifest, const SharedRunOptions &shared
     shared.scalars.split(scalarSpecs, ',');
   if (shared.fill != "random" && shared.fill != "zeros" &&
       shared.fill != "ones" && shared.fill != "iota")
-    return llvm::createStringError("--fill must be random, zeros, ones or iota");
+    return llvm::createStringError(
+        "--fill must be random, zeros, ones or iota");
 
   HostArguments host;
   unsigned tensorIndex = 0, scalarIndex = 0;
@@ -290,14 +304,14 @@ bindHostArguments(const KernelManifest &manifest, const SharedRunOptions &shared
         interp::fillRandom(array, shared.seed * 0x9e3779b97f4a7c15ull + i);
       } else {
         for (int64_t k = 0, n = array.numElements(); k < n; ++k) {
-          double v = shared.fill == "zeros" ? 0
+          double v = shared.fill == "zeros"  ? 0
                      : shared.fill == "ones" ? 1
                                              : double(k);
           if (array.isFloat())
             array.floats[k] = interp::roundToFloatType(v, elementType);
           else
-            array.ints[k] = interp::normalizeInt(static_cast<int64_t>(v),
-                                                 elementType);
+            array.ints[k] =
+                interp::normalizeInt(static_cast<int64_t>(v), elementType);
         }
       }
     } else {
@@ -324,15 +338,14 @@ bindHostArguments(const KernelManifest &manifest, const SharedRunOptions &shared
     host.arrays.push_back(std::move(array));
   }
   if (sizeSpecs.size() > tensorIndex)
-    return llvm::createStringError(
-        "--arg-sizes lists " + Twine(sizeSpecs.size()) +
-        " shapes but the kernel has " + Twine(tensorIndex) +
-        " tensor arguments");
+    return llvm::createStringError("--arg-sizes lists " +
+                                   Twine(sizeSpecs.size()) +
+                                   " shapes but the kernel has " +
+                                   Twine(tensorIndex) + " tensor arguments");
   if (scalarSpecs.size() > scalarIndex)
-    return llvm::createStringError("--scalars lists " +
-                                   Twine(scalarSpecs.size()) +
-                                   " values but only " + Twine(scalarIndex) +
-                                   " are needed");
+    return llvm::createStringError(
+        "--scalars lists " + Twine(scalarSpecs.size()) + " values but only " +
+        Twine(scalarIndex) + " are needed");
   return host;
 }
 
@@ -346,8 +359,8 @@ parseOutputs(const KernelManifest &manifest) {
       return llvm::createStringError(
           "--output expects <index>=<file.npy>, got '" + spec + "'");
     if (i >= manifest.arguments.size() || !manifest.arguments[i].isTensor)
-      return llvm::createStringError("--output " + spec +
-                                     ": argument #" + Twine(i) +
+      return llvm::createStringError("--output " + spec + ": argument #" +
+                                     Twine(i) +
                                      " is not a tensor argument of the kernel");
     paths[i] = path.str();
   }
@@ -415,17 +428,17 @@ static llvm::Error runOnGpu(const KernelManifest &manifest,
     else
       decodeInts(info.element, bytes, array.ints);
   }
-  llvm::outs() << "weft-run: " << manifest.kernel << " on "
-               << ctx.deviceName() << " (sm_" << ctx.computeCapability()[0]
+  llvm::outs() << "weft-run: " << manifest.kernel << " on " << ctx.deviceName()
+               << " (sm_" << ctx.computeCapability()[0]
                << ctx.computeCapability()[1] << "), grid " << grid[0] << "x"
                << grid[1] << "x" << grid[2] << ", block " << manifest.block[0]
                << "x" << manifest.block[1] << "x" << manifest.block[2]
                << ": ok\n";
 
   if (benchIterations) {
-    auto timing = ctx.timeLaunches(
-        [&] { return (*kernel)->launch(*prepared, grid); }, warmupLaunches,
-        benchIterations);
+    auto timing =
+        ctx.timeLaunches([&] { return (*kernel)->launch(*prepared, grid); },
+                         warmupLaunches, benchIterations);
     if (!timing)
       return timing.takeError();
     llvm::outs() << llvm::format(
@@ -490,8 +503,8 @@ int mlir::weft::runCudaMode(const SharedRunOptions &shared) {
 
 #if WEFT_HAVE_CUDA_RUNTIME
   if (llvm::Error e = runOnGpu(*manifest, *grid, host->arrays))
-    return fail("cannot run " + manifest->kernel + " on the GPU: " +
-                llvm::toString(std::move(e)));
+    return fail("cannot run " + manifest->kernel +
+                " on the GPU: " + llvm::toString(std::move(e)));
 #else
   return fail("this weft-run was built without the CUDA toolkit (no cuda.h "
               "at configure time); --cuda is unavailable");
@@ -524,8 +537,8 @@ int mlir::weft::runCudaMode(const SharedRunOptions &shared) {
   bool ok = true;
   for (auto [i, info] : llvm::enumerate(manifest->arguments))
     if (info.isTensor)
-      ok &= matchesInterpreter(i, host->arrays[i], *args[i].data,
-                               shared.relTol, shared.absTol);
+      ok &= matchesInterpreter(i, host->arrays[i], *args[i].data, shared.relTol,
+                               shared.absTol);
   llvm::outs() << (ok ? "PASS\n" : "FAIL\n");
   return ok ? 0 : 1;
 }

@@ -13,25 +13,26 @@ using llvm::Twine;
 
 // The pure launch contract spells out CUDA's enum values so that it builds
 // without cuda.h; here they meet.
-static_assert(unsigned(TensorMapFloat16) == CU_TENSOR_MAP_DATA_TYPE_FLOAT16 &&
-                  unsigned(TensorMapBFloat16) == CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 &&
-                  unsigned(TensorMapFloat32) == CU_TENSOR_MAP_DATA_TYPE_FLOAT32 &&
-                  unsigned(TensorMapFloat64) == CU_TENSOR_MAP_DATA_TYPE_FLOAT64 &&
-                  unsigned(TensorMapUInt8) == CU_TENSOR_MAP_DATA_TYPE_UINT8 &&
-                  unsigned(TensorMapUInt16) == CU_TENSOR_MAP_DATA_TYPE_UINT16 &&
-                  unsigned(TensorMapInt32) == CU_TENSOR_MAP_DATA_TYPE_INT32 &&
-                  unsigned(TensorMapInt64) == CU_TENSOR_MAP_DATA_TYPE_INT64,
-              "tensor map data types differ from cuda.h");
+static_assert(
+    unsigned(TensorMapFloat16) == CU_TENSOR_MAP_DATA_TYPE_FLOAT16 &&
+        unsigned(TensorMapBFloat16) == CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 &&
+        unsigned(TensorMapFloat32) == CU_TENSOR_MAP_DATA_TYPE_FLOAT32 &&
+        unsigned(TensorMapFloat64) == CU_TENSOR_MAP_DATA_TYPE_FLOAT64 &&
+        unsigned(TensorMapUInt8) == CU_TENSOR_MAP_DATA_TYPE_UINT8 &&
+        unsigned(TensorMapUInt16) == CU_TENSOR_MAP_DATA_TYPE_UINT16 &&
+        unsigned(TensorMapInt32) == CU_TENSOR_MAP_DATA_TYPE_INT32 &&
+        unsigned(TensorMapInt64) == CU_TENSOR_MAP_DATA_TYPE_INT64,
+    "tensor map data types differ from cuda.h");
 static_assert(unsigned(TensorMapSwizzleNone) == CU_TENSOR_MAP_SWIZZLE_NONE &&
                   unsigned(TensorMapSwizzle32B) == CU_TENSOR_MAP_SWIZZLE_32B &&
                   unsigned(TensorMapSwizzle64B) == CU_TENSOR_MAP_SWIZZLE_64B &&
                   unsigned(TensorMapSwizzle128B) == CU_TENSOR_MAP_SWIZZLE_128B,
               "tensor map swizzles differ from cuda.h");
-static_assert(unsigned(TensorMapInterleaveNone) == CU_TENSOR_MAP_INTERLEAVE_NONE &&
-                  TensorMapL2Promotion128B ==
-                      CU_TENSOR_MAP_L2_PROMOTION_L2_128B &&
-                  unsigned(TensorMapOobFillNone) == CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE,
-              "tensor map options differ from cuda.h");
+static_assert(
+    unsigned(TensorMapInterleaveNone) == CU_TENSOR_MAP_INTERLEAVE_NONE &&
+        TensorMapL2Promotion128B == CU_TENSOR_MAP_L2_PROMOTION_L2_128B &&
+        unsigned(TensorMapOobFillNone) == CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE,
+    "tensor map options differ from cuda.h");
 // TMA needs 64-byte alignment of the map; cuda.h may align CUtensorMap more
 // strictly on the host, which does not matter once the map is in device
 // memory (cuMemAlloc aligns to 256 bytes).
@@ -80,8 +81,8 @@ static llvm::Expected<DriverAPI> openDriver() {
         "); running kernels needs an NVIDIA GPU and its driver");
   }
   DriverAPI api;
-  api.getErrorName =
-      reinterpret_cast<decltype(api.getErrorName)>(dlsym(handle, "cuGetErrorName"));
+  api.getErrorName = reinterpret_cast<decltype(api.getErrorName)>(
+      dlsym(handle, "cuGetErrorName"));
   api.getErrorString = reinterpret_cast<decltype(api.getErrorString)>(
       dlsym(handle, "cuGetErrorString"));
   auto getProcAddress = reinterpret_cast<decltype(&::cuGetProcAddress)>(
@@ -94,8 +95,8 @@ static llvm::Expected<DriverAPI> openDriver() {
     CUdriverProcAddressQueryResult status;
     CUresult result = getProcAddress(symbol, pointer, CUDA_VERSION,
                                      CU_GET_PROC_ADDRESS_DEFAULT, &status);
-    if (llvm::Error e = api.check(
-            result, "cuGetProcAddress(" + Twine(symbol) + ") in '" + path + "'"))
+    if (llvm::Error e = api.check(result, "cuGetProcAddress(" + Twine(symbol) +
+                                              ") in '" + path + "'"))
       return e;
     if (status != CU_GET_PROC_ADDRESS_SUCCESS || !*pointer)
       return llvm::createStringError(
@@ -153,42 +154,46 @@ DeviceBuffer::~DeviceBuffer() {
     (void)driver->cuMemFree(static_cast<CUdeviceptr>(deviceAddress));
 }
 
-llvm::Expected<std::unique_ptr<CudaContext>>
-CudaContext::create(int ordinal) {
+llvm::Expected<std::unique_ptr<CudaContext>> CudaContext::create(int ordinal) {
   llvm::Expected<const DriverAPI &> driver = loadDriverAPI();
   if (!driver)
     return driver.takeError();
   const DriverAPI &api = *driver;
   int count = 0;
-  if (llvm::Error e = api.check(api.cuDeviceGetCount(&count), "cuDeviceGetCount"))
+  if (llvm::Error e =
+          api.check(api.cuDeviceGetCount(&count), "cuDeviceGetCount"))
     return std::move(e);
   if (ordinal < 0 || ordinal >= count)
     return llvm::createStringError("no CUDA device " + Twine(ordinal) + " (" +
                                    Twine(count) + " present)");
   std::unique_ptr<CudaContext> context(new CudaContext(api));
   CUdevice device;
-  if (llvm::Error e = api.check(api.cuDeviceGet(&device, ordinal), "cuDeviceGet"))
+  if (llvm::Error e =
+          api.check(api.cuDeviceGet(&device, ordinal), "cuDeviceGet"))
     return std::move(e);
   context->device = device;
   char name[256] = {0};
-  if (llvm::Error e = api.check(api.cuDeviceGetName(name, sizeof(name) - 1, device),
-                                "cuDeviceGetName"))
+  if (llvm::Error e =
+          api.check(api.cuDeviceGetName(name, sizeof(name) - 1, device),
+                    "cuDeviceGetName"))
     return std::move(e);
   context->name = name;
   const CUdevice_attribute capabilityAttributes[] = {
       CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
       CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR};
   for (auto [i, attribute] : llvm::enumerate(capabilityAttributes))
-    if (llvm::Error e = api.check(
-            api.cuDeviceGetAttribute(&context->capability[i], attribute, device),
-            "cuDeviceGetAttribute"))
+    if (llvm::Error e =
+            api.check(api.cuDeviceGetAttribute(&context->capability[i],
+                                               attribute, device),
+                      "cuDeviceGetAttribute"))
       return std::move(e);
   CUcontext primary;
   if (llvm::Error e = api.check(api.cuDevicePrimaryCtxRetain(&primary, device),
                                 "cuDevicePrimaryCtxRetain"))
     return std::move(e);
   context->primaryContext = primary;
-  if (llvm::Error e = api.check(api.cuCtxSetCurrent(primary), "cuCtxSetCurrent"))
+  if (llvm::Error e =
+          api.check(api.cuCtxSetCurrent(primary), "cuCtxSetCurrent"))
     return std::move(e);
   return context;
 }
@@ -203,8 +208,9 @@ llvm::Expected<DeviceBuffer> CudaContext::allocate(size_t bytes) {
   CUdeviceptr pointer = 0;
   // A zero-sized tensor still gets an address: kernels receive a valid,
   // never-dereferenced pointer.
-  if (llvm::Error e = driver.check(driver.cuMemAlloc(&pointer, std::max<size_t>(bytes, 1)),
-                                   "cuMemAlloc(" + Twine(bytes) + " bytes)"))
+  if (llvm::Error e =
+          driver.check(driver.cuMemAlloc(&pointer, std::max<size_t>(bytes, 1)),
+                       "cuMemAlloc(" + Twine(bytes) + " bytes)"))
     return std::move(e);
   buffer.driver = &driver;
   buffer.deviceAddress = pointer;
@@ -257,7 +263,8 @@ CudaContext::loadKernel(const KernelManifest &manifest) {
                                    "': " + file.getError().message());
   // MemoryBuffer guarantees a NUL after the contents, which PTX images need.
   llvm::StringRef bytes = (*file)->getBuffer();
-  return loadKernel(manifest, llvm::ArrayRef<char>(bytes.data(), bytes.size() + 1),
+  return loadKernel(manifest,
+                    llvm::ArrayRef<char>(bytes.data(), bytes.size() + 1),
                     manifest.binary);
 }
 
@@ -275,11 +282,12 @@ CudaContext::loadKernel(const KernelManifest &manifest,
   CUresult result =
       driver.cuModuleLoadDataEx(&module, image.data(), 2, options, values);
   if (result != CUDA_SUCCESS) {
-    std::string message = "cuModuleLoadData(" + what.str() +
-                          "): " + driver.describe(result);
+    std::string message =
+        "cuModuleLoadData(" + what.str() + "): " + driver.describe(result);
     if (log[0])
       message += "\n" + std::string(log);
-    if (result == CUDA_ERROR_NO_BINARY_FOR_GPU || result == CUDA_ERROR_INVALID_IMAGE)
+    if (result == CUDA_ERROR_NO_BINARY_FOR_GPU ||
+        result == CUDA_ERROR_INVALID_IMAGE)
       message += "\n(the manifest says target " + manifest.target +
                  "; the device is sm_" + std::to_string(capability[0]) +
                  std::to_string(capability[1]) + ")";
@@ -288,7 +296,8 @@ CudaContext::loadKernel(const KernelManifest &manifest,
   kernel->module = module;
   CUfunction function;
   if (llvm::Error e = driver.check(
-          driver.cuModuleGetFunction(&function, module, manifest.kernel.c_str()),
+          driver.cuModuleGetFunction(&function, module,
+                                     manifest.kernel.c_str()),
           "cuModuleGetFunction(" + manifest.kernel + ") in " + what))
     return std::move(e);
   kernel->function = function;
@@ -319,23 +328,24 @@ CudaContext::timeLaunches(llvm::function_ref<llvm::Error()> launchOnce,
         (void)driver.cuEventDestroy(event);
   });
   for (CUevent &event : events)
-    if (llvm::Error e = driver.check(driver.cuEventCreate(&event, CU_EVENT_DEFAULT),
-                                     "cuEventCreate"))
+    if (llvm::Error e = driver.check(
+            driver.cuEventCreate(&event, CU_EVENT_DEFAULT), "cuEventCreate"))
       return std::move(e);
   for (unsigned i = 0; i < iterations; ++i) {
-    if (llvm::Error e = driver.check(driver.cuEventRecord(events[2 * i], nullptr),
-                                     "cuEventRecord"))
+    if (llvm::Error e = driver.check(
+            driver.cuEventRecord(events[2 * i], nullptr), "cuEventRecord"))
       return std::move(e);
     if (llvm::Error e = launchOnce())
       return std::move(e);
-    if (llvm::Error e = driver.check(driver.cuEventRecord(events[2 * i + 1], nullptr),
-                                     "cuEventRecord"))
+    if (llvm::Error e = driver.check(
+            driver.cuEventRecord(events[2 * i + 1], nullptr), "cuEventRecord"))
       return std::move(e);
   }
   std::vector<float> times;
   for (unsigned i = 0; i < iterations; ++i) {
-    if (llvm::Error e = driver.check(driver.cuEventSynchronize(events[2 * i + 1]),
-                                     "cuEventSynchronize (kernel execution)"))
+    if (llvm::Error e =
+            driver.check(driver.cuEventSynchronize(events[2 * i + 1]),
+                         "cuEventSynchronize (kernel execution)"))
       return std::move(e);
     float ms = 0;
     if (llvm::Error e = driver.check(
@@ -384,7 +394,8 @@ CudaKernel::prepare(llvm::ArrayRef<BoundArgument> args) {
     llvm::Expected<DeviceBuffer> buffer = context.allocate(sizeof(encoded));
     if (!buffer)
       return buffer.takeError();
-    if (llvm::Error e = context.copyToDevice(*buffer, &encoded, sizeof(encoded)))
+    if (llvm::Error e =
+            context.copyToDevice(*buffer, &encoded, sizeof(encoded)))
       return std::move(e);
     tensorMapAddresses.push_back(buffer->address());
     prepared.tensorMaps.push_back(std::move(*buffer));
@@ -400,15 +411,15 @@ CudaKernel::prepare(llvm::ArrayRef<BoundArgument> args) {
 llvm::Error CudaKernel::launchRaw(std::array<unsigned, 3> grid, void **params) {
   const KernelManifest &m = kernelManifest;
   return context.driver.check(
-      context.driver.cuLaunchKernel(static_cast<CUfunction>(function), grid[0],
-                                    grid[1], grid[2], m.block[0], m.block[1],
-                                    m.block[2],
-                                    static_cast<unsigned>(m.sharedMemoryBytes),
-                                    nullptr, params, nullptr),
+      context.driver.cuLaunchKernel(
+          static_cast<CUfunction>(function), grid[0], grid[1], grid[2],
+          m.block[0], m.block[1], m.block[2],
+          static_cast<unsigned>(m.sharedMemoryBytes), nullptr, params, nullptr),
       "cuLaunchKernel(" + m.kernel + ", grid " + Twine(grid[0]) + "x" +
           Twine(grid[1]) + "x" + Twine(grid[2]) + ", block " +
-          Twine(m.block[0]) + "x" + Twine(m.block[1]) + "x" + Twine(m.block[2]) +
-          ", " + Twine(m.sharedMemoryBytes) + " bytes of shared memory)");
+          Twine(m.block[0]) + "x" + Twine(m.block[1]) + "x" +
+          Twine(m.block[2]) + ", " + Twine(m.sharedMemoryBytes) +
+          " bytes of shared memory)");
 }
 
 llvm::Error CudaKernel::launch(PreparedLaunch &prepared,

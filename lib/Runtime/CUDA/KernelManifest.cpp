@@ -28,15 +28,24 @@ std::optional<ElementType> mlir::weft::cuda::parseElementType(StringRef name) {
 
 StringRef mlir::weft::cuda::elementTypeName(ElementType type) {
   switch (type) {
-  case ElementType::F16: return "f16";
-  case ElementType::BF16: return "bf16";
-  case ElementType::F32: return "f32";
-  case ElementType::F64: return "f64";
-  case ElementType::I8: return "i8";
-  case ElementType::U8: return "ui8";
-  case ElementType::I16: return "i16";
-  case ElementType::I32: return "i32";
-  case ElementType::I64: return "i64";
+  case ElementType::F16:
+    return "f16";
+  case ElementType::BF16:
+    return "bf16";
+  case ElementType::F32:
+    return "f32";
+  case ElementType::F64:
+    return "f64";
+  case ElementType::I8:
+    return "i8";
+  case ElementType::U8:
+    return "ui8";
+  case ElementType::I16:
+    return "i16";
+  case ElementType::I32:
+    return "i32";
+  case ElementType::I64:
+    return "i64";
   }
   return "?";
 }
@@ -76,10 +85,14 @@ std::optional<ScalarType> mlir::weft::cuda::parseScalarType(StringRef name) {
 
 StringRef mlir::weft::cuda::scalarTypeName(ScalarType type) {
   switch (type) {
-  case ScalarType::Index: return "index";
-  case ScalarType::I64: return "i64";
-  case ScalarType::I32: return "i32";
-  case ScalarType::F32: return "f32";
+  case ScalarType::Index:
+    return "index";
+  case ScalarType::I64:
+    return "i64";
+  case ScalarType::I32:
+    return "i32";
+  case ScalarType::F32:
+    return "f32";
   }
   return "?";
 }
@@ -127,9 +140,9 @@ public:
   }
 
   /// A list of integers, each in [lo, hi], of length in [minLen, maxLen].
-  llvm::Expected<llvm::SmallVector<int64_t>>
-  integers(StringRef key, int64_t lo, int64_t hi, size_t minLen,
-           size_t maxLen) const {
+  llvm::Expected<llvm::SmallVector<int64_t>> integers(StringRef key, int64_t lo,
+                                                      int64_t hi, size_t minLen,
+                                                      size_t maxLen) const {
     const json::Value *v = object.get(key);
     if (!v)
       return error("missing '" + key + "'");

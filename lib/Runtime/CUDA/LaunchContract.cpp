@@ -12,9 +12,7 @@ using namespace mlir::weft::cuda;
 using llvm::ArrayRef;
 using llvm::Twine;
 
-static std::string argName(unsigned arg) {
-  return "arg" + std::to_string(arg);
-}
+static std::string argName(unsigned arg) { return "arg" + std::to_string(arg); }
 
 llvm::SmallVector<int64_t, 4>
 mlir::weft::cuda::rowMajorStrides(ArrayRef<int64_t> shape) {
@@ -24,8 +22,9 @@ mlir::weft::cuda::rowMajorStrides(ArrayRef<int64_t> shape) {
   return strides;
 }
 
-llvm::Error mlir::weft::cuda::checkBoundArguments(const KernelManifest &manifest,
-                                                  ArrayRef<BoundArgument> args) {
+llvm::Error
+mlir::weft::cuda::checkBoundArguments(const KernelManifest &manifest,
+                                      ArrayRef<BoundArgument> args) {
   if (args.size() != manifest.arguments.size())
     return llvm::createStringError(
         "the kernel takes " + Twine(manifest.arguments.size()) +
@@ -79,8 +78,7 @@ mlir::weft::cuda::packKernelParams(const KernelManifest &manifest,
       for (auto [d, size] : llvm::enumerate(a.shape))
         push(static_cast<uint64_t>(size), name + ".size[" + Twine(d) + "]");
       for (auto [d, stride] : llvm::enumerate(rowMajorStrides(a.shape)))
-        push(static_cast<uint64_t>(stride),
-             name + ".stride[" + Twine(d) + "]");
+        push(static_cast<uint64_t>(stride), name + ".stride[" + Twine(d) + "]");
       break;
     }
     case ManifestParam::Kind::Scalar: {
@@ -109,17 +107,17 @@ mlir::weft::cuda::packKernelParams(const KernelManifest &manifest,
     }
     case ManifestParam::Kind::TensorMap:
       if (nextTensorMap >= tensorMapAddresses.size())
-        return llvm::createStringError(
-            "no tensor map address for " + name + " (" +
-            Twine(tensorMapAddresses.size()) + " given)");
+        return llvm::createStringError("no tensor map address for " + name +
+                                       " (" + Twine(tensorMapAddresses.size()) +
+                                       " given)");
       push(tensorMapAddresses[nextTensorMap++], name + ".tensor_map");
       break;
     }
   }
   if (nextTensorMap != tensorMapAddresses.size())
-    return llvm::createStringError(
-        Twine(tensorMapAddresses.size()) + " tensor map addresses for " +
-        Twine(nextTensorMap) + " tma params");
+    return llvm::createStringError(Twine(tensorMapAddresses.size()) +
+                                   " tensor map addresses for " +
+                                   Twine(nextTensorMap) + " tma params");
   return packed;
 }
 
@@ -127,15 +125,23 @@ static unsigned tensorMapDataType(ElementType type) {
   // TMA moves bits; a signed 8/16-bit integer travels as the unsigned type
   // of its width, which has no signed counterpart in CUtensorMapDataType.
   switch (type) {
-  case ElementType::F16: return TensorMapFloat16;
-  case ElementType::BF16: return TensorMapBFloat16;
-  case ElementType::F32: return TensorMapFloat32;
-  case ElementType::F64: return TensorMapFloat64;
+  case ElementType::F16:
+    return TensorMapFloat16;
+  case ElementType::BF16:
+    return TensorMapBFloat16;
+  case ElementType::F32:
+    return TensorMapFloat32;
+  case ElementType::F64:
+    return TensorMapFloat64;
   case ElementType::I8:
-  case ElementType::U8: return TensorMapUInt8;
-  case ElementType::I16: return TensorMapUInt16;
-  case ElementType::I32: return TensorMapInt32;
-  case ElementType::I64: return TensorMapInt64;
+  case ElementType::U8:
+    return TensorMapUInt8;
+  case ElementType::I16:
+    return TensorMapUInt16;
+  case ElementType::I32:
+    return TensorMapInt32;
+  case ElementType::I64:
+    return TensorMapInt64;
   }
   return TensorMapUInt8;
 }
@@ -179,12 +185,21 @@ mlir::weft::cuda::computeTensorMapArgs(const ManifestParam &param,
     return error("the innermost box dimension spans " + Twine(innerBoxBytes) +
                  " bytes; TMA needs a multiple of 16");
   switch (param.swizzleBytes) {
-  case 0: out.swizzle = TensorMapSwizzleNone; break;
-  case 32: out.swizzle = TensorMapSwizzle32B; break;
-  case 64: out.swizzle = TensorMapSwizzle64B; break;
-  case 128: out.swizzle = TensorMapSwizzle128B; break;
-  default: return error("swizzle " + Twine(param.swizzleBytes) +
-                        " is not 0, 32, 64 or 128");
+  case 0:
+    out.swizzle = TensorMapSwizzleNone;
+    break;
+  case 32:
+    out.swizzle = TensorMapSwizzle32B;
+    break;
+  case 64:
+    out.swizzle = TensorMapSwizzle64B;
+    break;
+  case 128:
+    out.swizzle = TensorMapSwizzle128B;
+    break;
+  default:
+    return error("swizzle " + Twine(param.swizzleBytes) +
+                 " is not 0, 32, 64 or 128");
   }
   if (param.swizzleBytes && innerBoxBytes > param.swizzleBytes)
     return error("the innermost box dimension spans " + Twine(innerBoxBytes) +
@@ -195,9 +210,12 @@ mlir::weft::cuda::computeTensorMapArgs(const ManifestParam &param,
 
 static const llvm::fltSemantics *floatSemantics(ElementType type) {
   switch (type) {
-  case ElementType::F16: return &llvm::APFloat::IEEEhalf();
-  case ElementType::BF16: return &llvm::APFloat::BFloat();
-  default: return nullptr;
+  case ElementType::F16:
+    return &llvm::APFloat::IEEEhalf();
+  case ElementType::BF16:
+    return &llvm::APFloat::BFloat();
+  default:
+    return nullptr;
   }
 }
 
@@ -242,8 +260,12 @@ void mlir::weft::cuda::decodeInts(ElementType type, ArrayRef<uint8_t> bytes,
   for (size_t i = 0; i < out.size(); ++i) {
     const uint8_t *src = bytes.data() + i * width;
     switch (type) {
-    case ElementType::I8: out[i] = static_cast<int8_t>(src[0]); break;
-    case ElementType::U8: out[i] = src[0]; break;
+    case ElementType::I8:
+      out[i] = static_cast<int8_t>(src[0]);
+      break;
+    case ElementType::U8:
+      out[i] = src[0];
+      break;
     case ElementType::I16: {
       int16_t v;
       std::memcpy(&v, src, 2);
@@ -300,8 +322,8 @@ TimingSummary mlir::weft::cuda::summarizeTimings(ArrayRef<float> milliseconds) {
   std::vector<float> sorted(milliseconds.begin(), milliseconds.end());
   llvm::sort(sorted);
   size_t n = sorted.size();
-  summary.medianMs = n % 2 ? sorted[n / 2]
-                           : (double(sorted[n / 2 - 1]) + sorted[n / 2]) / 2;
+  summary.medianMs =
+      n % 2 ? sorted[n / 2] : (double(sorted[n / 2 - 1]) + sorted[n / 2]) / 2;
   summary.minMs = sorted.front();
   summary.maxMs = sorted.back();
   return summary;

@@ -5,8 +5,8 @@
 // docs/runtime.md.
 //
 //===----------------------------------------------------------------------===//
-#include "weft/Runtime/CUDA/KernelManifest.h"
 #include "weft/Runtime/CUDA/LaunchContract.h"
+#include "weft/Runtime/CUDA/KernelManifest.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "gtest/gtest.h"
@@ -19,8 +19,8 @@ namespace {
 
 // The example manifest of docs/runtime.md, which quotes this file.
 std::string gemmManifestText() {
-  auto buffer = llvm::MemoryBuffer::getFile(WEFT_RUNTIME_TEST_INPUTS
-                                            "/gemm.cubin.json");
+  auto buffer =
+      llvm::MemoryBuffer::getFile(WEFT_RUNTIME_TEST_INPUTS "/gemm.cubin.json");
   if (!buffer) {
     ADD_FAILURE() << "cannot read gemm.cubin.json: "
                   << buffer.getError().message();
@@ -92,17 +92,20 @@ TEST(KernelManifest, NamesTheFieldOfEachError) {
                 R"({"kind": "memref", "arg": 0, "element": "f8", "rank": 2})")),
             "params[0]: 'element' must be one of f16, bf16, f32, f64, i8, "
             "ui8, i16, i32, i64, not 'f8'");
-  EXPECT_EQ(errorOf(withParams(
-                R"({"kind": "memref", "arg": -1, "element": "f16", "rank": 2})")),
-            "params[0]: 'arg' must be an integer in [0, 1023]");
+  EXPECT_EQ(
+      errorOf(withParams(
+          R"({"kind": "memref", "arg": -1, "element": "f16", "rank": 2})")),
+      "params[0]: 'arg' must be an integer in [0, 1023]");
   EXPECT_EQ(errorOf(withParams(R"({"kind": "tma", "arg": 0, "element": "f16",
                                    "box": [64, 300]})")),
             "params[0]: 'box' entries must be integers in [1, 256]");
-  EXPECT_EQ(errorOf(withParams(R"({"kind": "tma", "arg": 0, "element": "f16",
+  EXPECT_EQ(
+      errorOf(withParams(R"({"kind": "tma", "arg": 0, "element": "f16",
                                    "box": [64, 64], "swizzle": 16})")),
-            "params[0]: 'swizzle' must be 0 (none), 32, 64 or 128 bytes, not 16");
-  EXPECT_EQ(errorOf(withParams(R"({"kind": "scalar", "arg": 0, "type": "f16"})")),
-            "params[0]: 'type' must be index, i64, i32 or f32, not 'f16'");
+      "params[0]: 'swizzle' must be 0 (none), 32, 64 or 128 bytes, not 16");
+  EXPECT_EQ(
+      errorOf(withParams(R"({"kind": "scalar", "arg": 0, "type": "f16"})")),
+      "params[0]: 'type' must be index, i64, i32 or f32, not 'f16'");
 }
 
 TEST(KernelManifest, RejectsParamsThatDisagreeAboutAnArgument) {
@@ -118,8 +121,9 @@ TEST(KernelManifest, RejectsParamsThatDisagreeAboutAnArgument) {
                 R"({"kind": "memref", "arg": 0, "element": "f16", "rank": 2},
                    {"kind": "scalar", "arg": 0, "type": "index"})")),
             "params[1] (arg 0): another param uses this argument as a tensor");
-  EXPECT_EQ(errorOf(withParams(R"({"kind": "scalar", "arg": 1, "type": "i32"})")),
-            "argument 0 is not described by any param");
+  EXPECT_EQ(
+      errorOf(withParams(R"({"kind": "scalar", "arg": 1, "type": "i32"})")),
+      "argument 0 is not described by any param");
 }
 
 TEST(LaunchContract, RowMajorStrides) {
@@ -144,7 +148,8 @@ TEST(LaunchContract, PacksExpandedMemRefsScalarsAndTensorMaps) {
   // Three rank-2 descriptors of 7 slots, one scalar, two tensor maps.
   ASSERT_EQ(packed->slots.size(), 3u * 7 + 1 + 2);
   std::vector<uint64_t> first(packed->slots.begin(), packed->slots.begin() + 7);
-  EXPECT_EQ(first, (std::vector<uint64_t>{0x1000, 0x1000, 0, 256, 128, 128, 1}));
+  EXPECT_EQ(first,
+            (std::vector<uint64_t>{0x1000, 0x1000, 0, 256, 128, 128, 1}));
   EXPECT_EQ(packed->names[3], "arg0.size[0]");
   EXPECT_EQ(packed->names[6], "arg0.stride[1]");
   EXPECT_EQ(packed->slots[14], 0x3000u);
@@ -160,11 +165,12 @@ TEST(LaunchContract, PacksExpandedMemRefsScalarsAndTensorMaps) {
 }
 
 TEST(LaunchContract, PacksNarrowScalarsInTheLowBytes) {
-  KernelManifest m = parseOrDie(withParams(
-      R"({"kind": "scalar", "arg": 0, "type": "i32"},
+  KernelManifest m =
+      parseOrDie(withParams(
+                     R"({"kind": "scalar", "arg": 0, "type": "i32"},
          {"kind": "scalar", "arg": 1, "type": "f32"},
          {"kind": "memref", "arg": 2, "element": "f32", "rank": 0})")
-                                    .c_str());
+                     .c_str());
   std::vector<BoundArgument> args(3);
   args[0].intValue = -2;
   args[1].floatValue = 1.5;
@@ -189,8 +195,9 @@ TEST(LaunchContract, RejectsArgumentsThatDoNotFit) {
   args[2].shape = {256, 512};
   auto packed = packKernelParams(m, args, {1, 2});
   ASSERT_FALSE(static_cast<bool>(packed));
-  EXPECT_EQ(llvm::toString(packed.takeError()),
-            "arg1: the kernel takes a rank-2 tensor, the shape given has rank 1");
+  EXPECT_EQ(
+      llvm::toString(packed.takeError()),
+      "arg1: the kernel takes a rank-2 tensor, the shape given has rank 1");
   args[1].shape = {128, 512};
   packed = packKernelParams(m, args, {1});
   ASSERT_FALSE(static_cast<bool>(packed));
@@ -244,8 +251,8 @@ TEST(TensorMap, ThreeDimensionsAndEveryDataType) {
                    c.element + R"(", "box": [2, 4, 16]})")
             .c_str());
     auto map = computeTensorMapArgs(m.params[0], {3, 8, 64});
-    ASSERT_TRUE(static_cast<bool>(map)) << c.element << ": "
-                                        << llvm::toString(map.takeError());
+    ASSERT_TRUE(static_cast<bool>(map))
+        << c.element << ": " << llvm::toString(map.takeError());
     uint64_t bytes = elementTypeBytes(m.params[0].element);
     EXPECT_EQ(map->dataType, c.dataType) << c.element;
     EXPECT_EQ(map->globalDims, (llvm::SmallVector<uint64_t, 5>{64, 8, 3}));
@@ -257,9 +264,9 @@ TEST(TensorMap, ThreeDimensionsAndEveryDataType) {
 }
 
 TEST(TensorMap, SwizzleSpans) {
-  for (auto [bytes, swizzle] :
-       {std::pair{32u, TensorMapSwizzle32B}, std::pair{64u, TensorMapSwizzle64B},
-        std::pair{128u, TensorMapSwizzle128B}}) {
+  for (auto [bytes, swizzle] : {std::pair{32u, TensorMapSwizzle32B},
+                                std::pair{64u, TensorMapSwizzle64B},
+                                std::pair{128u, TensorMapSwizzle128B}}) {
     ManifestParam p;
     p.kind = ManifestParam::Kind::TensorMap;
     p.element = ElementType::F16;

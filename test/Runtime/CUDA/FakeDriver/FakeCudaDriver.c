@@ -214,14 +214,18 @@ static FakeTensorMap *tensorMapAt(uint64_t address) {
 
 static unsigned tensorMapElementBytes(unsigned dataType) {
   switch (dataType) {
-  case CU_TENSOR_MAP_DATA_TYPE_UINT8: return 1;
+  case CU_TENSOR_MAP_DATA_TYPE_UINT8:
+    return 1;
   case CU_TENSOR_MAP_DATA_TYPE_UINT16:
   case CU_TENSOR_MAP_DATA_TYPE_FLOAT16:
-  case CU_TENSOR_MAP_DATA_TYPE_BFLOAT16: return 2;
+  case CU_TENSOR_MAP_DATA_TYPE_BFLOAT16:
+    return 2;
   case CU_TENSOR_MAP_DATA_TYPE_UINT64:
   case CU_TENSOR_MAP_DATA_TYPE_INT64:
-  case CU_TENSOR_MAP_DATA_TYPE_FLOAT64: return 8;
-  default: return 4;
+  case CU_TENSOR_MAP_DATA_TYPE_FLOAT64:
+    return 8;
+  default:
+    return 4;
   }
 }
 
@@ -360,9 +364,9 @@ static const Entry kEntries[] = {
     {"cuTensorMapEncodeTiled", (void *)fake_cuTensorMapEncodeTiled},
 };
 
-FAKE_EXPORT CUresult cuGetProcAddress_v2(const char *symbol, void **pfn,
-                                         int version, cuuint64_t flags,
-                                         CUdriverProcAddressQueryResult *status) {
+FAKE_EXPORT CUresult
+cuGetProcAddress_v2(const char *symbol, void **pfn, int version,
+                    cuuint64_t flags, CUdriverProcAddressQueryResult *status) {
   (void)version;
   (void)flags;
   for (size_t i = 0; i < sizeof(kEntries) / sizeof(kEntries[0]); ++i)
@@ -378,10 +382,17 @@ FAKE_EXPORT CUresult cuGetProcAddress_v2(const char *symbol, void **pfn,
 
 FAKE_EXPORT CUresult cuGetErrorName(CUresult error, const char **name) {
   switch (error) {
-  case CUDA_ERROR_NOT_FOUND: *name = "CUDA_ERROR_NOT_FOUND"; break;
-  case CUDA_ERROR_ILLEGAL_ADDRESS: *name = "CUDA_ERROR_ILLEGAL_ADDRESS"; break;
-  case CUDA_ERROR_INVALID_VALUE: *name = "CUDA_ERROR_INVALID_VALUE"; break;
-  default: return CUDA_ERROR_INVALID_VALUE;
+  case CUDA_ERROR_NOT_FOUND:
+    *name = "CUDA_ERROR_NOT_FOUND";
+    break;
+  case CUDA_ERROR_ILLEGAL_ADDRESS:
+    *name = "CUDA_ERROR_ILLEGAL_ADDRESS";
+    break;
+  case CUDA_ERROR_INVALID_VALUE:
+    *name = "CUDA_ERROR_INVALID_VALUE";
+    break;
+  default:
+    return CUDA_ERROR_INVALID_VALUE;
   }
   return CUDA_SUCCESS;
 }
