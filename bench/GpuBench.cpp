@@ -354,6 +354,10 @@ checkAndTime(Bench &bench, llvm::function_ref<llvm::Error()> launchBaseline,
   if (!prepared)
     return prepared.takeError();
   auto launchWeft = [&] { return bench.kernel->launch(*prepared, bench.grid); };
+  // The output starts as zeros: an element the kernel fails to write shows
+  // as a mismatch, not as whatever the allocation held before.
+  if (llvm::Error e = context.zero(bench.buffers[outputArg]))
+    return std::move(e);
   if (llvm::Error e = launchWeft())
     return std::move(e);
   if (llvm::Error e = launchBaseline())

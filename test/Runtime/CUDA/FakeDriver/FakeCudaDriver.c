@@ -10,9 +10,10 @@
  * parameters and tensor map arguments the runtime produced.
  *
  * Launches execute host emulations of the hand-written test kernels
- * (Inputs/axpy.ptx, Inputs/tma_copy.ptx), reading their parameters the way
- * the PTX does; any other kernel name is refused at cuModuleGetFunction
- * unless it appears in the image, and then launching it only logs.
+ * (Inputs/axpy.ptx, Inputs/gemm_naive.ptx, Inputs/tma_copy.ptx), reading
+ * their parameters the way the PTX does. cuModuleGetFunction refuses a
+ * kernel whose entry the image does not declare; launching a declared
+ * kernel without an emulation only logs.
  *
  * It is not a CUDA implementation and claims nothing about GPUs: the same
  * tests run against the real driver where the tests marked cuda-gpu run.
@@ -255,6 +256,45 @@ static void runAxpy(const unsigned grid[3], const unsigned block[3],
     c[d[12] + i * d[14]] = fmaf(alpha, b[d[7] + i * d[9]], a[d[2] + i * d[4]]);
 }
 
+/* Inputs/gemm_naive.ptx: C (f32) = A B (bf16) over three rank-2 memref
+ * descriptors (allocated, aligned, offset, 2 sizes, 2 strides) and K. */
+static void runGemmNaive(const unsigned grid[3], const unsigned block[3],
+                         void **params, int log) {
+  uint64_t d[22];
+  for (int i = 0; i < 22; ++i)
+    memcpy(&d[i], params[i], 8);
+  for (int m = 0; log && m < 3; ++m) {
+    const uint64_t *e = d + 7 * m;
+    fprintf(stderr,
+            "fake-cuda:   memref %c: allocated == aligned: %s, offset %llu, "
+            "sizes %llux%llu, strides %llu,%llu\n",
+            "abc"[m], e[0] == e[1] && e[0] ? "yes" : "no",
+            (unsigned long long)e[2], (unsigned long long)e[3],
+            (unsigned long long)e[4], (unsigned long long)e[5],
+            (unsigned long long)e[6]);
+  }
+  if (log)
+    fprintf(stderr, "fake-cuda:   k = %llu\n", (unsigned long long)d[21]);
+  const uint16_t *a = (const uint16_t *)(uintptr_t)d[1] + d[2];
+  const uint16_t *b = (const uint16_t *)(uintptr_t)d[8] + d[9];
+  float *c = (float *)(uintptr_t)d[15] + d[16];
+  uint64_t rows = (uint64_t)grid[1] * block[1];
+  uint64_t cols = (uint64_t)grid[0] * block[0];
+  for (uint64_t row = 0; row < rows && row < d[17]; ++row)
+    for (uint64_t col = 0; col < cols && col < d[18]; ++col) {
+      float acc = 0;
+      for (uint64_t kk = 0; kk < d[21]; ++kk) {
+        uint32_t x = (uint32_t)a[row * d[5] + kk] << 16;
+        uint32_t y = (uint32_t)b[kk * d[12] + col] << 16;
+        float fx, fy;
+        memcpy(&fx, &x, 4);
+        memcpy(&fy, &y, 4);
+        acc = fmaf(fx, fy, acc);
+      }
+      c[row * d[19] + col] = acc;
+    }
+}
+
 /* Inputs/tma_copy.ptx: block (x, y) copies the box at (x * box0, y * box1)
  * of the tensor behind map 0 to the same place behind map 1, within bounds. */
 static CUresult runTmaCopy(const unsigned grid[3], void **params) {
@@ -299,6 +339,10 @@ static CUresult fake_cuLaunchKernel(CUfunction function, unsigned gx,
   unsigned grid[3] = {gx, gy, gz}, block[3] = {bx, by, bz};
   if (!strcmp(name, "axpy")) {
     runAxpy(grid, block, params, !quiet);
+    return CUDA_SUCCESS;
+  }
+  if (!strcmp(name, "gemm_naive")) {
+    runGemmNaive(grid, block, params, !quiet);
     return CUDA_SUCCESS;
   }
   if (!strcmp(name, "tma_copy"))
