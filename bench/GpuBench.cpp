@@ -50,8 +50,10 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     manifestOpt("manifest", cl::desc("The manifest, if not <cubin>.json"),
                 cl::cat(benchCategory));
-static cl::opt<std::string> gridOpt("grid", cl::desc("Launch grid X[,Y[,Z]]"),
-                                    cl::Required, cl::cat(benchCategory));
+static cl::opt<std::string>
+    gridOpt("grid",
+            cl::desc("Launch grid X[,Y[,Z]] (default: the manifest's grid)"),
+            cl::cat(benchCategory));
 static cl::opt<std::string> scalarsOpt(
     "scalars",
     cl::desc("Values of the kernel's scalar arguments in order, comma "
@@ -252,16 +254,19 @@ struct Bench {
 /// Reads the grid and the kernel's manifest; touches no GPU.
 static llvm::Expected<Bench> planBench() {
   Bench bench;
-  auto grid = parseGrid(gridOpt);
-  if (!grid)
-    return grid.takeError();
-  bench.grid = *grid;
   auto manifest =
       readKernelManifest(manifestOpt.empty() ? manifestPathForBinary(kernelPath)
                                              : manifestOpt.getValue());
   if (!manifest)
     return manifest.takeError();
   bench.manifest = std::move(*manifest);
+  if (gridOpt.empty() && !bench.manifest.grid)
+    return llvm::createStringError(
+        "--grid is needed: the kernel's manifest has no grid");
+  auto grid = gridOpt.empty() ? *bench.manifest.grid : parseGrid(gridOpt);
+  if (!grid)
+    return grid.takeError();
+  bench.grid = *grid;
   // The file on the command line is the one to run.
   bench.manifest.binary = kernelPath;
   bench.args.resize(bench.manifest.arguments.size());

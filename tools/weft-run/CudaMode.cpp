@@ -452,9 +452,6 @@ static llvm::Error runOnGpu(const KernelManifest &manifest,
 #endif
 
 int mlir::weft::runCudaMode(const SharedRunOptions &shared) {
-  auto grid = parseGrid(shared.grid);
-  if (!grid)
-    return fail(grid.takeError());
   std::string manifestFile = manifestPath.empty()
                                  ? manifestPathForBinary(cudaBinary)
                                  : manifestPath.getValue();
@@ -464,6 +461,12 @@ int mlir::weft::runCudaMode(const SharedRunOptions &shared) {
   // The file named on the command line is the one to run, wherever the
   // manifest's "binary" points.
   manifest->binary = cudaBinary;
+  // A grid fixed by the program comes with the manifest; --grid overrides it.
+  llvm::Expected<std::array<unsigned, 3>> grid =
+      !shared.gridGiven && manifest->grid ? *manifest->grid
+                                          : parseGrid(shared.grid);
+  if (!grid)
+    return fail(grid.takeError());
   auto outputPaths = parseOutputs(*manifest);
   if (!outputPaths)
     return fail(outputPaths.takeError());

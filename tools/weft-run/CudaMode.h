@@ -20,6 +20,8 @@ namespace weft {
 /// The options of weft-run that the CUDA mode shares with --interpret.
 struct SharedRunOptions {
   llvm::StringRef grid;
+  /// Whether --grid was given; if not, a grid in the manifest is used.
+  bool gridGiven;
   llvm::StringRef argSizes;
   llvm::StringRef scalars;
   llvm::ArrayRef<std::string> inputs;

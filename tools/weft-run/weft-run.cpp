@@ -276,8 +276,9 @@ int main(int argc, char **argv) {
       argc, argv,
       "weft-run: runs tile and pipe programs on the CPU interpreter\n");
   if (mlir::weft::isCudaModeRequested())
-    return mlir::weft::runCudaMode({gridOpt, argSizes, scalars, inputs, fill,
-                                    seed, relTol, absTol, entry});
+    return mlir::weft::runCudaMode({gridOpt, gridOpt.getNumOccurrences() > 0,
+                                    argSizes, scalars, inputs, fill, seed,
+                                    relTol, absTol, entry});
   if (!interpret)
     return fail("no GPU runtime in this build; pass --interpret to run on "
                 "the CPU interpreter");

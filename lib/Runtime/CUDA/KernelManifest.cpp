@@ -329,6 +329,14 @@ mlir::weft::cuda::parseKernelManifest(StringRef jsonText) {
   if (threads > 1024)
     return read.error("'block' has " + Twine(threads) +
                       " threads; a block holds at most 1024");
+  if (object->get("grid")) {
+    auto grid = read.integers("grid", 1, (int64_t(1) << 31) - 1, 1, 3);
+    if (!grid)
+      return grid.takeError();
+    manifest.grid = std::array<unsigned, 3>{1, 1, 1};
+    for (auto [i, g] : llvm::enumerate(*grid))
+      (*manifest.grid)[i] = static_cast<unsigned>(g);
+  }
   auto shared = read.integer("shared_memory_bytes", 0, 232448, /*fallback=*/0);
   if (!shared)
     return shared.takeError();

@@ -69,6 +69,18 @@ TEST(KernelManifest, ParsesTheDocumentedExample) {
   EXPECT_EQ(m.arguments[2].element, ElementType::F32);
   EXPECT_EQ(m.arguments[2].rank, 2u);
   EXPECT_FALSE(m.arguments[3].isTensor);
+  EXPECT_FALSE(m.grid.has_value()); // the caller chooses it
+}
+
+TEST(KernelManifest, GridWhenTheProgramFixesIt) {
+  KernelManifest m = parseOrDie(
+      R"({"kernel": "k", "target": "sm_90a", "binary": "k.cubin",
+          "block": [256, 1, 1], "grid": [64, 32], "params": []})");
+  ASSERT_TRUE(m.grid.has_value());
+  EXPECT_EQ(*m.grid, (std::array<unsigned, 3>{64, 32, 1}));
+  EXPECT_EQ(errorOf(R"({"kernel": "k", "target": "t", "binary": "b",
+                        "block": [1], "grid": [4, 0], "params": []})"),
+            "manifest: 'grid' entries must be integers in [1, 2147483647]");
 }
 
 TEST(KernelManifest, DefaultsBlockDimensionsAndSharedMemory) {

@@ -81,6 +81,9 @@ struct KernelManifest {
   /// directory unless absolute).
   std::string binary;
   std::array<unsigned, 3> block = {1, 1, 1};
+  /// The launch grid, when the program fixes it (a static `weft.grid`);
+  /// otherwise the caller chooses it from the problem size.
+  std::optional<std::array<unsigned, 3>> grid;
   uint64_t sharedMemoryBytes = 0;
   std::vector<ManifestParam> params;
   /// One entry per user-level argument 0..N-1; every argument is described
