@@ -79,7 +79,7 @@ def plot_schedule(loop, path: Union[str, Path], iterations: int = 3,
                     edgecolor="black", linewidth=0.4, zorder=2)
             label = op["location"].rsplit("/", 1)[-1] \
                 if ":" not in op["location"] else op["kind"]
-            if width > 0.045 * horizon:
+            if width > 0.025 * horizon:
                 ax.text(start + width / 2, y, label, ha="center",
                         va="center", fontsize=7, color="white", zorder=3,
                         clip_on=True)
@@ -101,8 +101,7 @@ def plot_schedule(loop, path: Union[str, Path], iterations: int = 3,
     ax.legend(handles=[Patch(color=colors[i % len(colors)],
                              label=f"iteration {i}")
                        for i in range(iterations)],
-              loc="upper center", bbox_to_anchor=(0.5, -0.12 - 2.0 / (
-                  1.4 + 0.42 * len(lanes)) * 0.3), ncol=iterations,
+              loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=iterations,
               fontsize=8, frameon=False)
     certificate = "proven optimal" if loop["proven_optimal"] else \
         "NOT proven optimal"
@@ -110,7 +109,7 @@ def plot_schedule(loop, path: Union[str, Path], iterations: int = 3,
                  f"{loop['function']}: II {loop['ii']} = {ii} cycles, "
                  f"lower bound {loop['lower_bound']} ({certificate}), "
                  f"{loop['stages']} stages, {len(loop['partitions'])} "
-                 f"partitions", fontsize=10)
+                 f"partitions", fontsize=10, loc="left")
     fig.tight_layout()
     fig.savefig(path, dpi=130)
     plt.close(fig)
