@@ -96,12 +96,14 @@ int64_t tickStep(int64_t horizon) {
   return step;
 }
 
-/// The short name of an op for its bar: the last component of an ONNX node
-/// name or the op kind.
+/// The short name of an op for its bar: the last component of its ONNX node
+/// or loc("name") when it has one (what the user wrote: "qk0", "load_k"),
+/// else the op kind.
 std::string barLabel(const ScheduledOp &op) {
   StringRef location = op.location;
   if (!location.empty() && !location.contains(':'))
-    return op.kind + " " + location.rsplit('/').second.str();
+    return location.rsplit('/').second.empty() ? location.str()
+                                                : location.rsplit('/').second.str();
   return op.kind;
 }
 
@@ -166,8 +168,9 @@ double SVGWriter::drawLoop(const ScheduledLoop &loop, size_t index,
        loop.function + (loop.location.empty() ? "" : "  @ " + loop.location),
        "class=\"title\" font-size=\"15\" font-weight=\"bold\"");
   text(kMargin, top + 36,
-       llvm::formatv("II {0} = {1} cycles   lower bound {2}   {3}   {4} "
-                     "stages   {5} partitions   {6} iterations shown",
+       llvm::formatv("II {0} = {1} cycles  \u00b7  lower bound {2}  \u00b7  {3}  "
+                     "\u00b7  {4} stages  \u00b7  {5} partitions  \u00b7  {6} "
+                     "iterations shown",
                      loop.ii, loop.iiCycles, loop.lowerBound,
                      loop.provenOptimal ? "proven optimal (UNSAT below II)"
                                         : "NOT proven optimal",
