@@ -200,21 +200,65 @@ void weftModulePrint(WeftModule module, bool debugInfo,
   unwrap(module)->module->print(os, flags);
 }
 
+/// Splits a pass list at top-level commas (not inside `{options}` or
+/// nested `op(...)` pipelines).
+static SmallVector<StringRef> splitPassList(StringRef text) {
+  SmallVector<StringRef> elements;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '{' || c == '(')
+      ++depth;
+    else if (c == '}' || c == ')')
+      --depth;
+    else if (c == ',' && depth == 0) {
+      elements.push_back(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  elements.push_back(text.drop_front(start).trim());
+  return elements;
+}
+
+/// Nests each element of a pass list under the op its pass is anchored on
+/// ("weft-wrap-kernels" -> "func.func(weft-wrap-kernels)"), as weft-opt's
+/// command-line flags do; elements that already name a nested pipeline or
+/// whose pass runs on modules (or any op) stay as they are.
+static std::string nestByAnchor(StringRef text) {
+  std::string nested;
+  for (StringRef element : splitPassList(text)) {
+    if (!nested.empty())
+      nested += ",";
+    std::string anchor;
+    if (!element.contains('(')) {
+      OpPassManager probe(OpPassManager::Nesting::Implicit);
+      std::string ignored;
+      llvm::raw_string_ostream errors(ignored);
+      if (succeeded(parsePassPipeline(element, probe, errors)) &&
+          probe.size() == 1)
+        if (std::optional<StringRef> opName = probe.begin()->getOpName())
+          if (*opName != ModuleOp::getOperationName())
+            anchor = opName->str();
+    }
+    nested += anchor.empty() ? element.str()
+                             : anchor + "(" + element.str() + ")";
+  }
+  return nested;
+}
+
 bool weftModuleRunPassPipeline(WeftModule module, WeftStringRef pipeline) {
   ModuleImpl *m = unwrap(module);
   ContextImpl &ctx = begin(m->context);
   StringRef text = unwrap(pipeline).trim();
-  PassManager pm(ctx.context.get());
-  pm.setNesting(OpPassManager::Nesting::Implicit);
+  if (text.consume_front("builtin.module(") && !text.consume_back(")")) {
+    ctx.diagnostics = "error: unbalanced parentheses in pass pipeline\n";
+    return false;
+  }
+  PassManager pm(ctx.context.get(), ModuleOp::getOperationName());
   std::string errors;
   llvm::raw_string_ostream errorStream(errors);
-  if (text.consume_front("builtin.module(")) {
-    if (!text.consume_back(")")) {
-      ctx.diagnostics = "error: unbalanced parentheses in pass pipeline\n";
-      return false;
-    }
-  }
-  if (failed(parsePassPipeline(text, pm, errorStream))) {
+  if (failed(parsePassPipeline(nestByAnchor(text), pm, errorStream))) {
     ctx.diagnostics += "error: invalid pass pipeline '" +
                        unwrap(pipeline).str() + "': " + errors + "\n";
     return false;

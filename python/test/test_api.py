@@ -41,6 +41,9 @@ def test_pass_pipelines_by_string_and_list(mlp_model):
     # Equal up to the names of the weight resources (unique per import).
     strip = lambda text: re.sub(r"\b([wb])_\d+\b", r"\1", text)
     assert strip(str(again)) == strip(fused)
+    # func.func passes nest implicitly, as on weft-opt's command line.
+    wrapped = weft.import_onnx(mlp_model).run_passes(["weft-wrap-kernels"])
+    assert str(wrapped).count("weft.kernel @") == 3
     tiled = module.clone().run_passes(
         "weft-tile-kernels{tile-m=32 tile-n=32 tile-k=32}")
     assert "tile.dot" in str(tiled)
