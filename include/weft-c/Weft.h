@@ -173,7 +173,8 @@ typedef struct WeftBuffer {
 
 typedef struct WeftRunOptions {
   WeftBackend backend;
-  /// Program instances along x, y, z.
+  /// Program instances along x, y, z; all zero: the function's `weft.grid`
+  /// attribute (what weft-tile-kernels puts on a kernel), else 1x1x1.
   int64_t grid[3];
   /// Upper bound on executed operations per program instance (0: none).
   uint64_t maxSteps;

@@ -471,6 +471,11 @@ WeftRunResult weftRunFunction(WeftModule module, WeftStringRef function,
     if (failed(bindArgument(func, i, args[i], bound[i])))
       return {nullptr};
   interp::RunOptions interpOptions;
+  if (llvm::all_of(runOptions.grid, [](int64_t d) { return d == 0; })) {
+    auto grid = func->getAttrOfType<DenseI64ArrayAttr>("weft.grid");
+    for (unsigned d = 0; d < 3; ++d)
+      runOptions.grid[d] = grid && d < grid.size() ? grid[d] : 1;
+  }
   for (unsigned d = 0; d < 3; ++d) {
     if (runOptions.grid[d] < 1) {
       (void)(func.emitError("grid dimensions must be positive"));

@@ -78,3 +78,23 @@ def test_out_of_bounds_access_is_reported():
     with pytest.raises(weft.WeftError) as info:
         weft.run(unmasked, "gemm", a, a, c, 64, grid=(2, 2))
     assert "out-of-bounds read" in info.value.diagnostics
+
+
+@pytest.mark.parametrize("target", ["sm_90a", "arm-sme2"])
+def test_compiled_kernel_runs_on_the_interpreter(mlp_model, target):
+    """The kernel weft.compile makes of MatMul + bias + Relu (on sm_90a the
+    warp-specialized pipe program, partitions as concurrent agents) computes
+    what numpy does, on the grid weft-tile-kernels chose."""
+    from onnx import numpy_helper
+    weights = {t.name: numpy_helper.to_array(t)
+               for t in mlp_model.graph.initializer}
+    result = weft.compile(mlp_model, target=target)
+    (loop,) = result.schedules
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((128, 256)).astype(np.float16)
+    y = np.zeros((128, 512), np.float16)
+    weft.run(result.module, loop.function, x, weights["w"], weights["b"], y)
+    expected = np.maximum(x.astype(np.float32) @ weights["w"].astype(
+        np.float32) + weights["b"].astype(np.float32), 0)
+    np.testing.assert_allclose(y.astype(np.float32), expected, rtol=2e-2,
+                               atol=5e-2)

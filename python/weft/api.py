@@ -307,19 +307,22 @@ def _to_buffer(value) -> np.ndarray:
 
 
 def run(module, function: str, *args, backend: str = "interpreter",
-        grid: Sequence[int] = (1, 1, 1), max_steps: int = 0) -> List[np.ndarray]:
+        grid: Optional[Sequence[int]] = None,
+        max_steps: int = 0) -> List[np.ndarray]:
     """Runs `function` of `module` (a Module or IR text) on the CPU.
 
     Arguments are numpy arrays for memrefs (updated in place, as the
     program writes them) and numbers for scalars. Returns the function's
     results as numpy arrays of the matching dtype (bf16 as float32).
+    `grid` is the program instances along x, y, z (default: the kernel's
+    `weft.grid`, as weft-tile-kernels sets it, else one instance).
     `backend` is "interpreter" (tile and pipe programs, with deadlock and
     channel checks); "native" is reserved for native CPU execution."""
     if backend not in _BACKENDS:
         raise ValueError(f"backend must be one of {sorted(_BACKENDS)}")
     module = _as_module(module)
     buffers = [_to_buffer(a) for a in args]
-    grid = tuple(grid) + (1,) * (3 - len(grid))
+    grid = (0, 0, 0) if grid is None else tuple(grid) + (1,) * (3 - len(grid))
     results = module._handle.run(function, buffers, _BACKENDS[backend],
                                  list(grid), max_steps)
     for original, buffer in zip(args, buffers):
