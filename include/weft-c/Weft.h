@@ -263,6 +263,8 @@ typedef enum WeftScheduleFormat {
   WeftScheduleFormatJSON = 0,
   WeftScheduleFormatTrace = 1,
   WeftScheduleFormatSVG = 2,
+  /// A line per loop and one per partition (weft-compile --print-schedule).
+  WeftScheduleFormatSummary = 3,
 } WeftScheduleFormat;
 
 /// Writes the schedules as weft-translate --export-schedule does

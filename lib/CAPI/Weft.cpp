@@ -622,10 +622,17 @@ void weftScheduleWrite(WeftSchedule schedule, WeftScheduleFormat format,
                        unsigned iterations, intptr_t loop,
                        WeftStringCallback callback, void *userData) {
   CallbackOStream os(callback, userData);
-  mlir::weft::ScheduleFormat cppFormat =
-      format == WeftScheduleFormatTrace ? mlir::weft::ScheduleFormat::ChromeTrace
-      : format == WeftScheduleFormatSVG ? mlir::weft::ScheduleFormat::SVG
-                                        : mlir::weft::ScheduleFormat::JSON;
+  mlir::weft::ScheduleFormat cppFormat = mlir::weft::ScheduleFormat::JSON;
+  switch (format) {
+  case WeftScheduleFormatJSON: break;
+  case WeftScheduleFormatTrace:
+    cppFormat = mlir::weft::ScheduleFormat::ChromeTrace;
+    break;
+  case WeftScheduleFormatSVG: cppFormat = mlir::weft::ScheduleFormat::SVG; break;
+  case WeftScheduleFormatSummary:
+    cppFormat = mlir::weft::ScheduleFormat::Summary;
+    break;
+  }
   ArrayRef<mlir::weft::ScheduledLoop> loops = unwrap(schedule)->loops;
   if (loop >= 0)
     loops = static_cast<size_t>(loop) < loops.size()

@@ -175,9 +175,11 @@ public:
       f = WeftScheduleFormatTrace;
     else if (format == "svg")
       f = WeftScheduleFormatSVG;
+    else if (format == "summary")
+      f = WeftScheduleFormatSummary;
     else
-      throw py::value_error("schedule format must be json, trace or svg, "
-                            "not '" + format + "'");
+      throw py::value_error("schedule format must be json, trace, svg or "
+                            "summary, not '" + format + "'");
     std::string text;
     weftScheduleWrite(schedule, f, iterations, loop, appendString, &text);
     return text;

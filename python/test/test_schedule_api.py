@@ -32,6 +32,12 @@ def test_fa3_schedule_reads_back(fa3):
     for op in loop.ops:
         assert op.stage == op.cycle // loop.ii
         assert 0 <= op.partition < len(loop.partitions)
+    assert str(loop).splitlines() == [
+        f"fa_fwd: II {loop.ii} = {loop.ii_cycles} cycles, lower bound "
+        f"{loop.lower_bound}, proven optimal, {loop.stages} stages",
+        "    partition 0: load, 24 registers",
+        "    partition 1: consumer, 240 registers",
+        "    partition 2: consumer, 240 registers"]
     assert events and events[0].kind == "solver"
     assert events[0].lower_bound == loop.lower_bound
 

@@ -116,14 +116,8 @@ class ScheduledLoop:
         return self._schedule.write("svg", iterations, self._index)
 
     def __str__(self) -> str:
-        proven = "proven optimal" if self.proven_optimal else \
-            "NOT proven optimal"
-        lines = [f"{self.function}: II {self.ii} = {self.ii_cycles} cycles, "
-                 f"lower bound {self.lower_bound}, {proven}, "
-                 f"{self.stages} stages"]
-        lines += [f"    partition {p.index}: {p.role}, {p.registers} "
-                  f"registers" for p in self.partitions]
-        return "\n".join(lines)
+        """weft-compile --print-schedule's lines for this loop."""
+        return self._schedule.write("summary", 1, self._index).rstrip("\n")
 
 
 def _loops(schedule) -> List[ScheduledLoop]:

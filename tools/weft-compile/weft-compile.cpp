@@ -30,8 +30,8 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -86,37 +86,6 @@ static LogicalResult writeFile(StringRef path,
   write(file->os());
   file->keep();
   return success();
-}
-
-/// One line per scheduled loop and one per partition, from the exported
-/// schedule JSON.
-static void summarize(StringRef json, raw_ostream &os) {
-  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(json);
-  if (!parsed) {
-    llvm::consumeError(parsed.takeError());
-    return;
-  }
-  for (const llvm::json::Value &loop :
-       *parsed->getAsObject()->getArray("loops")) {
-    const llvm::json::Object &l = *loop.getAsObject();
-    os << llvm::formatv("{0}: II {1} = {2} cycles, lower bound {3}, {4}, {5} "
-                        "stages\n",
-                        l.getString("function").value_or(""),
-                        l.getInteger("ii").value_or(0),
-                        l.getInteger("ii_cycles").value_or(0),
-                        l.getInteger("lower_bound").value_or(0),
-                        l.getBoolean("proven_optimal").value_or(false)
-                            ? "proven optimal"
-                            : "NOT proven optimal",
-                        l.getInteger("stages").value_or(0));
-    for (const llvm::json::Value &p : *l.getArray("partitions")) {
-      const llvm::json::Object &part = *p.getAsObject();
-      os << llvm::formatv("    partition {0}: {1}, {2} registers\n",
-                          part.getInteger("index").value_or(0),
-                          part.getString("role").value_or(""),
-                          part.getInteger("registers").value_or(0));
-    }
-  }
 }
 
 /// One line per stage and one per solver step: the schedule stage of a large
@@ -240,15 +209,17 @@ int main(int argc, char **argv) {
       return success();
     llvm::SmallString<256> path(outputDir);
     llvm::sys::path::append(path, stem + ".schedule.json");
-    // Exported once: the file and the summary read the same document.
-    std::string json;
-    llvm::raw_string_ostream jsonStream(json);
-    if (failed(mlir::weft::exportSchedules(
-            *module, mlir::weft::ScheduleFormat::JSON, jsonStream)) ||
-        failed(writeFile(path, [&](raw_ostream &os) { os << json; })))
+    // Read back once: the file and the summary show the same schedules.
+    FailureOr<std::vector<mlir::weft::ScheduledLoop>> loops =
+        mlir::weft::collectSchedules(*module);
+    if (failed(loops) || failed(writeFile(path, [&](raw_ostream &os) {
+          mlir::weft::writeSchedules(*loops, mlir::weft::ScheduleFormat::JSON,
+                                     os);
+        })))
       return failure();
     if (printSchedule)
-      summarize(json, llvm::outs());
+      mlir::weft::writeSchedules(*loops, mlir::weft::ScheduleFormat::Summary,
+                                 llvm::outs());
     return success();
   };
   if (failed(driver::compileModule(*module, options, observer)))

@@ -10,7 +10,7 @@
 
 namespace mlir::weft {
 
-enum class ScheduleFormat { JSON, ChromeTrace, SVG };
+enum class ScheduleFormat { JSON, ChromeTrace, SVG, Summary };
 
 /// One op of a scheduled loop: where the schedule put it (normalized units)
 /// and what it costs in machine cycles.
@@ -47,8 +47,10 @@ FailureOr<std::vector<ScheduledLoop>> collectSchedules(ModuleOp module);
 
 /// Writes `loops` as JSON (II, bound, certificate, partitions, per-op
 /// placement with its unit and cost in machine cycles), as a Chrome trace /
-/// Perfetto timeline, or as an SVG Gantt chart (one lane per partition and
-/// unit), the last two showing `iterations` overlapped iterations.
+/// Perfetto timeline, as an SVG Gantt chart (one lane per partition and
+/// unit), the two showing `iterations` overlapped iterations, or as a text
+/// summary (a line per loop and one per partition, weft-compile
+/// --print-schedule).
 void writeSchedules(ArrayRef<ScheduledLoop> loops, ScheduleFormat format,
                     llvm::raw_ostream &os, unsigned iterations = 3);
 

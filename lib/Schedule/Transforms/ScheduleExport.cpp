@@ -214,6 +214,20 @@ void mlir::weft::writeSchedules(ArrayRef<ScheduledLoop> loops,
   case ScheduleFormat::SVG:
     detail::writeScheduleSVG(loops, iterations, os);
     return;
+  case ScheduleFormat::Summary:
+    for (const ScheduledLoop &loop : loops) {
+      os << llvm::formatv("{0}: II {1} = {2} cycles, lower bound {3}, {4}, "
+                          "{5} stages\n",
+                          loop.function, loop.ii, loop.iiCycles,
+                          loop.lowerBound,
+                          loop.provenOptimal ? "proven optimal"
+                                             : "NOT proven optimal",
+                          loop.stages);
+      for (const SchedulePartition &p : loop.partitions)
+        os << llvm::formatv("    partition {0}: {1}, {2} registers\n",
+                            p.index, p.role, p.registers);
+    }
+    return;
   }
 }
 
@@ -239,7 +253,9 @@ void mlir::weft::registerScheduleExport() {
           clEnumValN(ScheduleFormat::ChromeTrace, "trace",
                      "Chrome trace / Perfetto timeline"),
           clEnumValN(ScheduleFormat::SVG, "svg",
-                     "Gantt chart per partition and unit (SVG)")),
+                     "Gantt chart per partition and unit (SVG)"),
+          clEnumValN(ScheduleFormat::Summary, "summary",
+                     "a line per loop and per partition")),
       llvm::cl::init(ScheduleFormat::JSON));
   static llvm::cl::opt<unsigned> iterations(
       "schedule-iterations",
