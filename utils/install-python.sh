@@ -13,5 +13,7 @@ if [ -n "${WEFT_PYTHON_INSTALL_DIR:-}" ]; then
   cmake -S "$ROOT" -B "$BUILD" -DWEFT_PYTHON_INSTALL_DIR="$WEFT_PYTHON_INSTALL_DIR" >/dev/null
 fi
 cmake --install "$BUILD" --component python
-# Checked from outside the checkout, so that the installed copy is imported.
-(cd / && /usr/bin/python3 -c "import weft; print('weft installed:', weft.__file__, '; targets:', ', '.join(weft.known_targets()))")
+# Checked from outside the checkout, so that the installed copy is imported
+# (a custom directory is not on python3's path: it is put there for this).
+(cd / && PYTHONPATH="${WEFT_PYTHON_INSTALL_DIR:-}" /usr/bin/python3 -c \
+  "import weft; print('weft installed:', weft.__file__, '; targets:', ', '.join(weft.known_targets()))")
