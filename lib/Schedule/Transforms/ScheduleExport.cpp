@@ -20,12 +20,27 @@ using namespace mlir::weft;
 namespace sched = ::weft::schedule;
 namespace json = llvm::json;
 
+/// A location as people name it: the ONNX node(s) or loc("name")s it
+/// comes from ("attn_qk, attn_softmax, attn_pv" for a fused kernel), else
+/// file:line:col.
 static std::string locationString(Location loc) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  if (auto name = dyn_cast<NameLoc>(loc))
-    os << name.getName().getValue();
-  else if (auto file = dyn_cast<FileLineColLoc>(loc))
+  SmallVector<StringRef> names;
+  FileLineColLoc file;
+  loc->walk([&](Location inner) {
+    if (auto name = dyn_cast<NameLoc>(inner)) {
+      if (!llvm::is_contained(names, name.getName().getValue()))
+        names.push_back(name.getName().getValue());
+    } else if (auto fileLoc = dyn_cast<FileLineColLoc>(inner);
+               fileLoc && !file) {
+      file = fileLoc;
+    }
+    return WalkResult::advance();
+  });
+  if (!names.empty())
+    llvm::interleaveComma(names, os);
+  else if (file)
     os << file.getFilename().getValue() << ":" << file.getLine() << ":"
        << file.getColumn();
   else

@@ -200,8 +200,10 @@ double SVGWriter::drawLoop(const ScheduledLoop &loop, size_t index,
                         "width=\"{2:f1}\" height=\"{3:f1}\" fill=\"{4}\"/>\n",
                         x0, plotTop, x1 - x0, plotBottom - plotTop,
                         w % 2 ? "#ffffff" : "#eef1f5");
-    text(x0 + 3, plotTop - 1, "II window " + std::to_string(w),
-         "font-size=\"9\" fill=\"#777\"");
+    // Labelled where the label fits (long schedules have narrow windows).
+    if (x1 - x0 > 60)
+      text(x0 + 3, plotTop - 1, "II window " + std::to_string(w),
+           "font-size=\"9\" fill=\"#777\"");
   }
 
   double y = plotTop;
