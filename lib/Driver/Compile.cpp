@@ -3,6 +3,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "weft/Dialect/Utils/LocationUtils.h"
 #include "weft/Target/MachineModels.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
@@ -110,27 +111,9 @@ LogicalResult driver::compileModule(ModuleOp module,
   return success();
 }
 
-SmallVector<StringRef> driver::nodeNames(Location loc) {
-  SmallVector<StringRef> names;
-  loc->walk([&](Location inner) {
-    if (auto name = dyn_cast<NameLoc>(inner))
-      if (!llvm::is_contained(names, name.getName().getValue()))
-        names.push_back(name.getName().getValue());
-    return WalkResult::advance();
-  });
-  return names;
-}
-
 static void printLocation(Location loc, raw_ostream &os) {
-  FileLineColLoc file;
-  loc->walk([&](Location inner) {
-    if (auto fileLoc = dyn_cast<FileLineColLoc>(inner)) {
-      file = fileLoc;
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  SmallVector<StringRef> names = nodeNames(loc);
+  FileLineColLoc file = getFileLocation(loc);
+  SmallVector<StringRef> names = getLocationNames(loc);
   if (names.empty()) {
     if (file)
       os << file.getFilename().getValue() << ":" << file.getLine() << ":"

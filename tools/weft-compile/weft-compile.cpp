@@ -21,6 +21,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "weft/Dialect/Pipe/IR/PipeOps.h"
+#include "weft/Dialect/Utils/LocationUtils.h"
 #include "weft/Driver/Compile.h"
 #include "weft/Frontend/ONNX/ImportONNX.h"
 #include "weft/InitAllDialects.h"
@@ -154,7 +155,7 @@ int main(int argc, char **argv) {
   // are printed with the node's name ("model.onnx: node '/fc1/MatMul':
   // error: ..."), the rest by the source manager's handler.
   ScopedDiagnosticHandler nodeDiagnostics(&context, [](Diagnostic &diag) {
-    if (mlir::weft::driver::nodeNames(diag.getLocation()).empty())
+    if (mlir::weft::getLocationNames(diag.getLocation()).empty())
       return failure();
     mlir::weft::driver::printDiagnostic(diag, llvm::errs());
     return success();

@@ -73,9 +73,6 @@ FailureOr<std::string> stagePipeline(StringRef stage,
 LogicalResult compileModule(ModuleOp module, const CompileOptions &options,
                             const CompileObserver &observer = {});
 
-/// The ONNX nodes `loc` names (NameLocs, as the importer locates ops).
-SmallVector<StringRef> nodeNames(Location loc);
-
 /// Prints `diag` and its notes, one "<where>: <severity>: <message>" line
 /// each; <where> is "<model>: node '<name>'" for ops from an ONNX node (what
 /// a user can look up, where the model's line 0 would not help) and

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "weft/Dialect/Tile/IR/TileOps.h"
+#include "weft/Dialect/Utils/LocationUtils.h"
 #include "weft/Dialect/Weft/IR/WeftOps.h"
 #include "weft/Dialect/Pipe/IR/PipeOps.h"
 #include "weft/Schedule/LoopProblem.h"
@@ -26,21 +27,10 @@ namespace json = llvm::json;
 static std::string locationString(Location loc) {
   std::string text;
   llvm::raw_string_ostream os(text);
-  SmallVector<StringRef> names;
-  FileLineColLoc file;
-  loc->walk([&](Location inner) {
-    if (auto name = dyn_cast<NameLoc>(inner)) {
-      if (!llvm::is_contained(names, name.getName().getValue()))
-        names.push_back(name.getName().getValue());
-    } else if (auto fileLoc = dyn_cast<FileLineColLoc>(inner);
-               fileLoc && !file) {
-      file = fileLoc;
-    }
-    return WalkResult::advance();
-  });
+  SmallVector<StringRef> names = getLocationNames(loc);
   if (!names.empty())
     llvm::interleaveComma(names, os);
-  else if (file)
+  else if (FileLineColLoc file = getFileLocation(loc))
     os << file.getFilename().getValue() << ":" << file.getLine() << ":"
        << file.getColumn();
   else
