@@ -1,12 +1,23 @@
-"""Weft: an MLIR-based ML compiler.
+"""Weft: an MLIR-based ML compiler, from Python.
 
-This package drives Weft's tools from Python. `opt` runs a pass pipeline on
-textual IR exactly as `weft-opt` does; errors come back as `WeftError` with
-the tool's located diagnostics. `schedule_ir` solves the schedules of tile
-loops and `plot_schedule` draws one as a per-partition, per-unit timeline.
+Over the C API (the weft._weft extension):
+  import_onnx, Module (parse, run_passes, print, schedules), compile,
+  run (CPU, numpy arrays), solve_schedule (ScheduledLoop objects with
+  partitions, placements and the optimality certificate), known_targets.
+Over the command-line tools (located with find_tool):
+  opt (weft-opt on text), schedule_ir, load_schedules (exported JSON).
+plot_schedule draws a schedule as a per-partition, per-unit Gantt chart
+(SVG or PNG). Errors raise WeftError with the compiler's diagnostics.
 """
-from weft.schedule import load_schedules, plot_schedule, schedule_ir
 from weft.tools import WeftError, find_tool, opt
+from weft.schedule import load_schedules, plot_schedule, schedule_ir
+from weft.api import (Certificate, CompileResult, Module, Partition, Progress,
+                      ScheduledLoop, ScheduledOp, compile, compile_stages,
+                      default_context, import_onnx, known_targets,
+                      print_progress, run, solve_schedule)
 
-__all__ = ["WeftError", "find_tool", "opt", "load_schedules", "plot_schedule",
-           "schedule_ir"]
+__all__ = ["Certificate", "CompileResult", "Module", "Partition", "Progress",
+           "ScheduledLoop", "ScheduledOp", "WeftError", "compile",
+           "compile_stages", "default_context", "find_tool", "import_onnx",
+           "known_targets", "load_schedules", "opt", "plot_schedule",
+           "print_progress", "run", "schedule_ir", "solve_schedule"]

@@ -20,11 +20,16 @@ def _candidate_dirs():
     if build:
         yield Path(build) / "bin"
     yield Path(__file__).resolve().parents[2] / "build" / "bin"
+    try:  # an installed package remembers the build it came from
+        from weft._install_info import TOOLS_DIR
+        yield Path(TOOLS_DIR)
+    except ImportError:
+        pass
 
 
 def find_tool(name: str) -> Path:
     """Locates a Weft tool: $WEFT_BUILD_DIR/bin, the source tree's build/bin,
-    then PATH."""
+    the build an installed package came from, then PATH."""
     for directory in _candidate_dirs():
         path = directory / name
         if path.is_file() and os.access(path, os.X_OK):

@@ -5,17 +5,24 @@
 //   -> machine model + optimal schedule (#pipe.schedule) -> warp-specialized
 //   pipe programs (GPU targets)
 // Every stage's IR can be written to the output directory (--emit), the
-// schedules are exported as JSON, and --print-schedule summarizes them.
+// schedules are exported as JSON, and --print-schedule summarizes them. The
+// pipeline itself is weft::driver::compileModule (lib/Driver), shared with
+// the C API; this file is the command line around it: progress per stage
+// and per solver step on stderr (--quiet turns it off), --timing.
 //
 //===----------------------------------------------------------------------===//
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "weft/Dialect/Pipe/IR/PipeOps.h"
+#include "weft/Dialect/Utils/LocationUtils.h"
+#include "weft/Driver/Compile.h"
 #include "weft/Frontend/ONNX/ImportONNX.h"
 #include "weft/InitAllDialects.h"
 #include "weft/InitAllPasses.h"
@@ -24,12 +31,14 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
+
+#include <mutex>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -45,7 +54,7 @@ static cl::opt<std::string> outputDir("o", cl::init("weft-out"),
 static cl::list<std::string>
     emit("emit", cl::CommaSeparated,
          cl::desc("stages to write as <model>.<stage>.mlir: graph, fused, "
-                  "tile, scheduled, pipe (default: all)"));
+                  "tile, scheduled, pipe, or none (default: all)"));
 static cl::opt<bool> printSchedule("print-schedule", cl::init(false),
                                    cl::desc("print a summary of every "
                                             "scheduled loop"));
@@ -57,15 +66,10 @@ static cl::opt<std::string> tileSizes(
              "tile-k=32 on GPUs, 16x16x16 on CPUs, whose tiles live in "
              "vector registers)"));
 static cl::opt<bool> timing("timing", cl::init(false),
-                            cl::desc("report the time of every pass"));
-
-namespace {
-/// One pipeline stage: the passes it runs and the name its IR is saved as.
-struct Stage {
-  const char *name;
-  std::string pipeline;
-};
-} // namespace
+                            cl::desc("report the time of every pass, per "
+                                     "stage (-mlir-timing style, on stderr)"));
+static cl::opt<bool> quiet("quiet", cl::init(false),
+                           cl::desc("no progress lines on stderr"));
 
 static bool wanted(StringRef stage) {
   return emit.empty() || llvm::is_contained(emit, stage.str());
@@ -85,35 +89,29 @@ static LogicalResult writeFile(StringRef path,
   return success();
 }
 
-/// One line per scheduled loop and one per partition, from the exported
-/// schedule JSON.
-static void summarize(StringRef json, raw_ostream &os) {
-  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(json);
-  if (!parsed) {
-    llvm::consumeError(parsed.takeError());
-    return;
-  }
-  for (const llvm::json::Value &loop :
-       *parsed->getAsObject()->getArray("loops")) {
-    const llvm::json::Object &l = *loop.getAsObject();
-    os << llvm::formatv("{0}: II {1} = {2} cycles, lower bound {3}, {4}, {5} "
-                        "stages\n",
-                        l.getString("function").value_or(""),
-                        l.getInteger("ii").value_or(0),
-                        l.getInteger("ii_cycles").value_or(0),
-                        l.getInteger("lower_bound").value_or(0),
-                        l.getBoolean("proven_optimal").value_or(false)
-                            ? "proven optimal"
-                            : "NOT proven optimal",
-                        l.getInteger("stages").value_or(0));
-    for (const llvm::json::Value &p : *l.getArray("partitions")) {
-      const llvm::json::Object &part = *p.getAsObject();
-      os << llvm::formatv("    partition {0}: {1}, {2} registers\n",
-                          part.getInteger("index").value_or(0),
-                          part.getString("role").value_or(""),
-                          part.getInteger("registers").value_or(0));
-    }
-  }
+/// One line per stage and one per solver step: the schedule stage of a large
+/// model takes minutes, and a silent terminal looks hung.
+static void reportProgress(mlir::weft::driver::CompileObserver &observer) {
+  observer.onStageBegin = [](unsigned index, unsigned count, StringRef stage) {
+    llvm::errs() << llvm::formatv("weft-compile: [{0}/{1}] {2}\n", index,
+                                  count, stage);
+  };
+  // weft-schedule may run on several functions at once.
+  auto lock = std::make_shared<std::mutex>();
+  observer.onScheduleProgress =
+      [lock](scf::ForOp loop,
+             const ::weft::schedule::SolverProgress &progress) {
+        std::string function;
+        if (auto func = loop->getParentOfType<func::FuncOp>())
+          function = func.getSymName().str();
+        std::lock_guard<std::mutex> guard(*lock);
+        llvm::errs() << llvm::formatv(
+            "weft-compile:   {0}: {1}, trying II {2} (lower bound {3}), "
+            "{4:f1} s\n",
+            function,
+            progress.phase == 1 ? "modulo schedule" : "joint SWP + WS",
+            progress.ii, progress.lowerBound, progress.elapsedMs / 1000.0);
+      };
 }
 
 int main(int argc, char **argv) {
@@ -121,19 +119,21 @@ int main(int argc, char **argv) {
   mlir::weft::registerAllPasses();
   cl::ParseCommandLineOptions(argc, argv,
                               "weft-compile: ONNX model -> scheduled kernels\n");
+  namespace driver = mlir::weft::driver;
 
-  const std::vector<std::string> &machines =
-      ::weft::target::knownMachineNames();
-  if (!llvm::is_contained(machines, target.getValue())) {
+  if (!driver::isKnownTarget(target)) {
     llvm::errs() << "weft-compile: unknown target '" << target
-                 << "'; known: " << llvm::join(machines, ", ") << "\n";
+                 << "'; known: "
+                 << llvm::join(::weft::target::knownMachineNames(), ", ")
+                 << "\n";
     return 1;
   }
+  const std::vector<std::string> &stageNames = driver::allStageNames();
   for (const std::string &stage : emit)
-    if (!llvm::is_contained({"graph", "fused", "tile", "scheduled", "pipe"},
-                            stage)) {
+    if (stage != "none" && !llvm::is_contained(stageNames, stage)) {
       llvm::errs() << "weft-compile: unknown stage '" << stage
-                   << "' in --emit (graph, fused, tile, scheduled, pipe)\n";
+                   << "' in --emit (" << llvm::join(stageNames, ", ")
+                   << ", none)\n";
       return 1;
     }
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir)) {
@@ -151,6 +151,21 @@ int main(int argc, char **argv) {
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  // Registered last, so it sees every diagnostic first: those at ONNX nodes
+  // are printed with the node's name ("model.onnx: node '/fc1/MatMul':
+  // error: ..."), the rest by the source manager's handler.
+  ScopedDiagnosticHandler nodeDiagnostics(&context, [](Diagnostic &diag) {
+    if (mlir::weft::getLocationNames(diag.getLocation()).empty())
+      return failure();
+    mlir::weft::driver::printDiagnostic(diag, llvm::errs());
+    return success();
+  });
+
+  // One report for the whole compile, each stage a scope in it, printed at
+  // exit like -mlir-timing.
+  DefaultTimingManager timingManager;
+  timingManager.setEnabled(timing);
+  TimingScope rootTiming = timingManager.getRootScope();
 
   auto buffer = llvm::MemoryBuffer::getFile(inputFile, /*IsText=*/false);
   if (!buffer) {
@@ -158,8 +173,11 @@ int main(int argc, char **argv) {
                  << buffer.getError().message() << "\n";
     return 1;
   }
-  OwningOpRef<ModuleOp> module =
-      mlir::weft::importONNX((*buffer)->getBuffer(), inputFile, &context);
+  OwningOpRef<ModuleOp> module;
+  {
+    TimingScope importTiming = rootTiming.nest(StringRef("import"));
+    module = mlir::weft::importONNX((*buffer)->getBuffer(), inputFile, &context);
+  }
   if (!module)
     return 1;
 
@@ -174,49 +192,38 @@ int main(int argc, char **argv) {
     flags.elideLargeResourceString(64);
     return writeFile(path, [&](raw_ostream &os) { module->print(os, flags); });
   };
-  if (failed(save("graph")))
+  if (failed(save(driver::kImportStage)))
     return 1;
 
-  bool gpu = StringRef(target).starts_with("sm_") ||
-             StringRef(target).starts_with("gfx");
-  std::string tiles = tileSizes.getNumOccurrences()
-                          ? tileSizes.getValue()
-                          : (gpu ? "tile-m=64 tile-n=64 tile-k=32"
-                                 : "tile-m=16 tile-n=16 tile-k=16");
-  std::vector<Stage> stages = {
-      {"fused", "weft-graph-fusion"},
-      {"tile", "weft-tile-kernels{" + tiles + "}"},
-      {"scheduled",
-       "weft-attach-machine{target=" + target + "},func.func(weft-schedule{" +
-           "timeout-ms=" + std::to_string(timeoutMs) + "})"},
+  driver::CompileOptions options;
+  options.target = target;
+  options.tileSizes = tileSizes;
+  options.scheduleTimeoutMs = timeoutMs;
+  options.timing = timing ? &rootTiming : nullptr;
+  driver::CompileObserver observer;
+  if (!quiet)
+    reportProgress(observer);
+  observer.onStageEnd = [&](StringRef stage, ModuleOp) -> LogicalResult {
+    if (failed(save(stage)))
+      return failure();
+    if (stage != "scheduled")
+      return success();
+    llvm::SmallString<256> path(outputDir);
+    llvm::sys::path::append(path, stem + ".schedule.json");
+    // Read back once: the file and the summary show the same schedules.
+    FailureOr<std::vector<mlir::weft::ScheduledLoop>> loops =
+        mlir::weft::collectSchedules(*module);
+    if (failed(loops) || failed(writeFile(path, [&](raw_ostream &os) {
+          mlir::weft::writeSchedules(*loops, mlir::weft::ScheduleFormat::JSON,
+                                     os);
+        })))
+      return failure();
+    if (printSchedule)
+      mlir::weft::writeSchedules(*loops, mlir::weft::ScheduleFormat::Summary,
+                                 llvm::outs());
+    return success();
   };
-  if (gpu)
-    stages.push_back({"pipe", "func.func(weft-specialize)"});
-
-  for (const Stage &stage : stages) {
-    PassManager pm(&context);
-    if (timing)
-      pm.enableTiming();
-    if (failed(parsePassPipeline(stage.pipeline, pm, llvm::errs())))
-      return 1;
-    llvm::errs() << "weft-compile: " << stage.name << "\n";
-    if (failed(pm.run(*module)))
-      return 1;
-    if (failed(save(stage.name)))
-      return 1;
-    if (StringRef(stage.name) == "scheduled") {
-      llvm::SmallString<256> path(outputDir);
-      llvm::sys::path::append(path, stem + ".schedule.json");
-      // Exported once: the file and the summary read the same document.
-      std::string json;
-      llvm::raw_string_ostream jsonStream(json);
-      if (failed(mlir::weft::exportSchedules(
-              *module, mlir::weft::ScheduleFormat::JSON, jsonStream)) ||
-          failed(writeFile(path, [&](raw_ostream &os) { os << json; })))
-        return 1;
-      if (printSchedule)
-        summarize(json, llvm::outs());
-    }
-  }
+  if (failed(driver::compileModule(*module, options, observer)))
+    return 1;
   return 0;
 }

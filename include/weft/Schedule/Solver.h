@@ -21,6 +21,7 @@
 
 #include "weft/Schedule/Problem.h"
 
+#include <functional>
 #include <optional>
 
 namespace weft {
@@ -35,6 +36,16 @@ struct Status {
   static Status error(Code code, std::string message) {
     return {code, std::move(message)};
   }
+};
+
+/// What the solver is about to try: reported before each II query so that a
+/// driver can show progress on solves that take seconds to minutes.
+struct SolverProgress {
+  /// 1: modulo schedule (the certificate), 2: joint SWP + WS.
+  int phase = 1;
+  /// The II about to be tried and the proven lower bound (normalized units).
+  int64_t ii = 0, lowerBound = 0;
+  double elapsedMs = 0;
 };
 
 struct SolverOptions {
@@ -64,6 +75,8 @@ struct SolverOptions {
   bool tryJointAtBound = true;
   /// Seed for Z3's random choices (reproducible results).
   unsigned randomSeed = 0;
+  /// Called before each II query; observes only, never changes the result.
+  std::function<void(const SolverProgress &)> onProgress;
 };
 
 struct SolveResult {

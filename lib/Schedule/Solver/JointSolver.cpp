@@ -647,6 +647,8 @@ JointOutcome detail::solveJoint(const Problem &problem, int64_t startII,
       outcome.timedOut = true;
       return outcome;
     }
+    if (options.onProgress)
+      options.onProgress({2, ii, solution.lowerBound, deadline.elapsedMs()});
     std::vector<int64_t> asap, tail;
     if (!asapTimes(problem, ii, asap, specialize) ||
         !tailTimes(problem, ii, tail, specialize) ||

@@ -45,6 +45,8 @@ Phase1Outcome runPhase1(const Problem &problem, int64_t fromII, int64_t maxII,
       out.error = "time limit reached in phase 1 at II " + std::to_string(ii);
       return out;
     }
+    if (options.onProgress)
+      options.onProgress({1, ii, fromII, deadline.elapsedMs()});
     Deadline query(0);
     std::string error;
     SatResult r = solveModuloAtII(problem, ii, deadline.remainingMs(),

@@ -114,6 +114,8 @@ static void annotate(scf::ForOp loop, const LoopProblem &built,
 namespace {
 struct SchedulePass : public mlir::weft::impl::WeftScheduleBase<SchedulePass> {
   using WeftScheduleBase::WeftScheduleBase;
+  SchedulePass(const WeftScheduleOptions &options, ScheduleProgressFn progress)
+      : WeftScheduleBase(options), progress(std::move(progress)) {}
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -156,6 +158,10 @@ struct SchedulePass : public mlir::weft::impl::WeftScheduleBase<SchedulePass> {
     options.timeoutMs = timeoutMs;
     options.enableWarpSpecialization = warpSpecialize;
     options.normalizeTo = normalizeTo;
+    if (progress)
+      options.onProgress = [&](const sched::SolverProgress &p) {
+        progress(loop, p);
+      };
 
     // The key covers what changes the answer: problem, machine, settings.
     uint64_t key = sched::hashProblem(built->problem) ^
@@ -202,5 +208,13 @@ struct SchedulePass : public mlir::weft::impl::WeftScheduleBase<SchedulePass> {
         loop.emitWarning(llvm::toString(std::move(error)));
     return success();
   }
+
+  ScheduleProgressFn progress;
 };
 } // namespace
+
+std::unique_ptr<Pass>
+mlir::weft::createWeftSchedule(const WeftScheduleOptions &options,
+                               ScheduleProgressFn progress) {
+  return std::make_unique<SchedulePass>(options, std::move(progress));
+}
