@@ -15,6 +15,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
+#include "weft/Conversion/TileToCPU/CPUCodegen.h"
 #include "weft/Dialect/Pipe/IR/PipeOps.h"
 #include "weft/Frontend/ONNX/ImportONNX.h"
 #include "weft/InitAllDialects.h"
@@ -39,7 +40,7 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
 static cl::opt<std::string>
     target("target", cl::init("sm_90a"),
            cl::desc("machine to compile for (sm_80, sm_90a, sm_100a, gfx942, "
-                    "arm-sme2)"));
+                    "arm-sme2; host, aarch64: native CPU code)"));
 static cl::opt<std::string> outputDir("o", cl::init("weft-out"),
                                       cl::desc("output directory"));
 static cl::list<std::string>
@@ -116,6 +117,25 @@ static void summarize(StringRef json, raw_ostream &os) {
   }
 }
 
+//===----------------------------------------------------------------------===//
+// CPU targets (host, aarch64): tile programs -> object code + manifest
+//===----------------------------------------------------------------------===//
+
+static bool isCPUTarget(StringRef name) {
+  return llvm::is_contained(mlir::weft::cpuTargetNames(), name);
+}
+
+/// The stages after tiling for a CPU target: the object and the manifest
+/// a runner needs (docs/cpu.md).
+static LogicalResult compileForCPU(ModuleOp module) {
+  FailureOr<mlir::weft::CPUTarget> cpu =
+      mlir::weft::resolveCPUTarget(target);
+  if (failed(cpu))
+    return failure();
+  llvm::errs() << "weft-compile: cpu (" << cpu->triple << ")\n";
+  return mlir::weft::writeCPUModel(module, *cpu, outputDir);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::weft::registerAllPasses();
@@ -124,7 +144,8 @@ int main(int argc, char **argv) {
 
   const std::vector<std::string> &machines =
       ::weft::target::knownMachineNames();
-  if (!llvm::is_contained(machines, target.getValue())) {
+  if (!llvm::is_contained(machines, target.getValue()) &&
+      !isCPUTarget(target)) {
     llvm::errs() << "weft-compile: unknown target '" << target
                  << "'; known: " << llvm::join(machines, ", ") << "\n";
     return 1;
@@ -186,10 +207,11 @@ int main(int argc, char **argv) {
   std::vector<Stage> stages = {
       {"fused", "weft-graph-fusion"},
       {"tile", "weft-tile-kernels{" + tiles + "}"},
-      {"scheduled",
-       "weft-attach-machine{target=" + target + "},func.func(weft-schedule{" +
-           "timeout-ms=" + std::to_string(timeoutMs) + "})"},
   };
+  if (!isCPUTarget(target))
+    stages.push_back({"scheduled",
+       "weft-attach-machine{target=" + target + "},func.func(weft-schedule{" +
+           "timeout-ms=" + std::to_string(timeoutMs) + "})"});
   if (gpu)
     stages.push_back({"pipe", "func.func(weft-specialize)"});
 
@@ -218,5 +240,7 @@ int main(int argc, char **argv) {
         summarize(json, llvm::outs());
     }
   }
+  if (isCPUTarget(target) && failed(compileForCPU(*module)))
+    return 1;
   return 0;
 }
