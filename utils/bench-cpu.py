@@ -132,8 +132,8 @@ def main():
     reference = NumpyModel(args.model)
     info = reference.graph.input[0]
     shape = [d.dim_value for d in info.type.tensor_type.shape.dim]
-    dtype = onnx.helper.tensor_dtype_to_np_dtype(
-        info.type.tensor_type.elem_type)
+    dtype = onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[
+        info.type.tensor_type.elem_type]
     x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
     x_path = os.path.join(work, "x.npy")
     np.save(x_path, x)

@@ -142,11 +142,12 @@ Value extendTo(OpBuilder &b, Location loc, Value v, Type to) {
 
 /// A signless view of a scalar whose type may carry signedness (`ui4`);
 /// the cast folds away once the module is signless.
+Type toSignless(Type type);
+
 Value signless(OpBuilder &b, Location loc, Value v) {
-  auto intType = dyn_cast<IntegerType>(v.getType());
-  if (!intType || intType.isSignless())
+  Type to = toSignless(v.getType());
+  if (to == v.getType())
     return v;
-  Type to = IntegerType::get(b.getContext(), intType.getWidth());
   return UnrealizedConversionCastOp::create(b, loc, to, v).getResult(0);
 }
 
@@ -397,11 +398,21 @@ LogicalResult lowerGrid(func::FuncOp func) {
   return success();
 }
 
-/// `ui<N>` / `si<N>` -> `i<N>`, inside shaped types too.
+/// Integers of 2 to 7 bits are held one per byte (the importer's blobs,
+/// LLVM's store size): they compute as i8 too, which LLVM IR constants and
+/// vector code handle where i4 does not.
+unsigned storageWidth(unsigned width) {
+  return width > 1 && width < 8 ? 8 : width;
+}
+
+/// `ui<N>` / `si<N>` -> `i<N>` (sub-byte widths widened, see storageWidth),
+/// inside shaped types too.
 Type toSignless(Type type) {
   if (auto i = dyn_cast<IntegerType>(type))
-    return i.isSignless() ? type
-                          : IntegerType::get(type.getContext(), i.getWidth());
+    return i.isSignless() && storageWidth(i.getWidth()) == i.getWidth()
+               ? type
+               : IntegerType::get(type.getContext(),
+                                  storageWidth(i.getWidth()));
   if (auto t = dyn_cast<RankedTensorType>(type))
     return t.clone(toSignless(t.getElementType()));
   if (auto m = dyn_cast<MemRefType>(type))
@@ -418,9 +429,15 @@ Type toSignless(Type type) {
 }
 
 Attribute toSignless(Attribute attr) {
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
     Type elem = toSignless(dense.getElementType());
-    return elem == dense.getElementType() ? attr : dense.bitcast(elem);
+    if (elem == dense.getElementType())
+      return attr;
+    bool isUnsigned = dense.getElementType().isUnsignedInteger();
+    unsigned width = elem.getIntOrFloatBitWidth();
+    return dense.mapValues(elem, [&](const APInt &v) {
+      return isUnsigned ? v.zext(width) : v.sext(width);
+    });
   }
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     auto type = cast<ShapedType>(toSignless(resource.getType()));
@@ -432,7 +449,12 @@ Attribute toSignless(Attribute attr) {
     return TypeAttr::get(toSignless(typed.getValue()));
   if (auto i = dyn_cast<IntegerAttr>(attr)) {
     Type t = toSignless(i.getType());
-    return t == i.getType() ? attr : IntegerAttr::get(t, i.getValue());
+    if (t == i.getType() || !isa<IntegerType>(t))
+      return attr;
+    unsigned width = t.getIntOrFloatBitWidth();
+    return IntegerAttr::get(t, i.getType().isUnsignedInteger()
+                                   ? i.getValue().zext(width)
+                                   : i.getValue().sext(width));
   }
   return attr;
 }

@@ -73,16 +73,17 @@ func.func @rows(%x: memref<4x8xf16>, %out: memref<4xf16>, %bout: memref<4x8xf16>
 // -----
 
 // Dequantization reads the scale and zero point of block k floordiv 32;
-// unsigned weights are zero-extended, then the module is signless.
+// unsigned weights are zero-extended, then the module is signless and
+// int4 is held (and computed) as i8, one element per byte.
 
 // CHECK: #[[SCALE:.*]] = affine_map<(d0, d1) -> (d0 floordiv 32, d1)>
-// CHECK-LABEL: func.func @dequant(%{{.*}}: memref<64x8xi4>, %{{.*}}: memref<2x8xf16>, %{{.*}}: memref<2x8xi4>
+// CHECK-LABEL: func.func @dequant(%{{.*}}: memref<64x8xi8>, %{{.*}}: memref<2x8xf16>, %{{.*}}: memref<2x8xi8>
 // CHECK: linalg.generic {{.*}}#[[SCALE]], #[[SCALE]]
-// CHECK: arith.uitofp %{{.*}} : i4 to f16
-// CHECK: arith.uitofp %{{.*}} : i4 to f16
+// CHECK: arith.uitofp %{{.*}} : i8 to f16
+// CHECK: arith.uitofp %{{.*}} : i8 to f16
 // CHECK: arith.subf
 // CHECK: arith.mulf
-// CHECK-NOT: ui4
+// CHECK-NOT: i4
 func.func @dequant(%q: memref<64x8xui4>, %s: memref<2x8xf16>, %z: memref<2x8xui4>, %out: memref<64x8xf16>) {
   %c0 = arith.constant 0 : index
   %qt = tile.load %q[%c0, %c0] : memref<64x8xui4> -> tensor<64x8xui4>
