@@ -134,7 +134,9 @@ mlir::weft::signatureOf(ModuleOp module) {
     if (dtype.empty())
       return emitError(loc) << "the CPU back end has no buffer format for "
                             << tensor.getElementType();
-    if (auto nameLoc = dyn_cast<NameLoc>(loc))
+    // Inputs are located at their ONNX names; a result's location is its
+    // producer's, so results keep their position as name.
+    if (auto nameLoc = dyn_cast<NameLoc>(loc); nameLoc && !isOutput)
       name = nameLoc.getName().str();
     buffers.push_back(BufferSignature{name, dtype,
                                       std::vector<int64_t>(

@@ -48,7 +48,7 @@ func.func @gemm(%a: memref<?x8xf16>, %b: memref<8x16xf16>, %c: memref<?x16xf32>)
 // the NaN-propagating maximumf; broadcast is linalg.broadcast.
 
 // CHECK-LABEL: func.func @rows
-// CHECK: %[[NEG:.*]] = arith.constant 0xFF80 : f16
+// CHECK: %[[NEG:.*]] = arith.constant 0xFC00 : f16
 // CHECK: linalg.fill ins(%[[NEG]] : f16)
 // CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
 // CHECK: arith.maximumf
