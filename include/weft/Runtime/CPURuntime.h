@@ -41,6 +41,10 @@ llvm::Expected<HostTensor> readTensorFile(llvm::StringRef path);
 /// bf16 is written as f4 (exactly), as numpy has no bf16.
 llvm::Error writeNpy(llvm::StringRef path, const HostTensor &tensor);
 
+/// Whether data of dtype `have` can stand for `want`: equal, or uint16
+/// bits for bf16 (how ONNX test data stores bfloat16).
+bool sameLayout(llvm::StringRef have, llvm::StringRef want);
+
 /// One buffer of a compiled model's entry point (see CPUCodegen.h).
 struct ModelBuffer {
   bool isOutput = false;

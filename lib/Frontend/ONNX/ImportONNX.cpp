@@ -912,7 +912,9 @@ LogicalResult ONNXImporter::importNode(const NodeProto &proto, int index) {
     if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Max")
       return importBinary(node);
     if (op == "Relu" || op == "Exp" || op == "Sigmoid" || op == "Tanh" ||
-        op == "Erf" || op == "Sqrt" || op == "Neg")
+        op == "Erf" || op == "Sqrt" || op == "Neg" || op == "Log" ||
+        op == "Abs" || op == "Reciprocal" || op == "Floor" || op == "Ceil" ||
+        op == "Sin" || op == "Cos")
       return importUnary(node);
     if (op == "MatMul")
       return importMatMul(node);
@@ -1035,6 +1037,20 @@ LogicalResult ONNXImporter::importUnary(const Node &node) {
     op = ErfOp::create(builder, node.loc, type, *input);
   else if (opType == "Sqrt")
     op = SqrtOp::create(builder, node.loc, type, *input);
+  else if (opType == "Log")
+    op = LogOp::create(builder, node.loc, type, *input);
+  else if (opType == "Abs")
+    op = AbsOp::create(builder, node.loc, type, *input);
+  else if (opType == "Reciprocal")
+    op = ReciprocalOp::create(builder, node.loc, type, *input);
+  else if (opType == "Floor")
+    op = FloorOp::create(builder, node.loc, type, *input);
+  else if (opType == "Ceil")
+    op = CeilOp::create(builder, node.loc, type, *input);
+  else if (opType == "Sin")
+    op = SinOp::create(builder, node.loc, type, *input);
+  else if (opType == "Cos")
+    op = CosOp::create(builder, node.loc, type, *input);
   else
     op = NegOp::create(builder, node.loc, type, *input);
   FailureOr<Value> result = finish(op);
