@@ -60,4 +60,5 @@ void mlir::weft::registerAllPasses() {
   weft::registerSchedulePasses();
   weft::registerWeftToTilePasses();
   weft::registerTileToCPUPasses();
+  weft::registerCPUPipelines();
 }

@@ -241,48 +241,40 @@ mlir::weft::runtime::readTensorProto(StringRef path) {
   }
   // Typed fields: narrow integers, bool and 16-bit floats (as bits) live in
   // int32_data.
-  auto store = [&](int64_t i, auto value) {
-    std::memcpy(tensor.data.data() + i * bytes, &value, bytes);
-  };
-  auto check = [&](int64_t count) -> llvm::Error {
-    if (count != n)
-      return error(path + ": " + llvm::Twine(count) +
+  // Little-endian: the low `bytes` bytes of a wider field value are the
+  // element (an int32_data entry holding a uint8 or f16 bits, say).
+  auto copy = [&](const auto &field) -> llvm::Error {
+    if (field.size() != n)
+      return error(path + ": " + llvm::Twine(field.size()) +
                    " values for a shape of " + llvm::Twine(n) + " elements");
+    for (int64_t i = 0; i < n; ++i) {
+      auto value = field.Get(i);
+      std::memcpy(tensor.data.data() + i * bytes, &value, bytes);
+    }
     return llvm::Error::success();
   };
+  llvm::Error copied = llvm::Error::success();
   switch (proto.data_type()) {
   case TP::FLOAT:
-    if (auto e = check(proto.float_data_size()))
-      return std::move(e);
-    for (int64_t i = 0; i < n; ++i)
-      store(i, proto.float_data(i));
+    copied = copy(proto.float_data());
     break;
   case TP::DOUBLE:
-    if (auto e = check(proto.double_data_size()))
-      return std::move(e);
-    for (int64_t i = 0; i < n; ++i)
-      store(i, proto.double_data(i));
+    copied = copy(proto.double_data());
     break;
   case TP::INT64:
-    if (auto e = check(proto.int64_data_size()))
-      return std::move(e);
-    for (int64_t i = 0; i < n; ++i)
-      store(i, proto.int64_data(i));
+    copied = copy(proto.int64_data());
     break;
   case TP::UINT32:
   case TP::UINT64:
-    if (auto e = check(proto.uint64_data_size()))
-      return std::move(e);
-    for (int64_t i = 0; i < n; ++i)
-      store(i, proto.uint64_data(i));
+    copied = copy(proto.uint64_data());
     break;
   default:
-    if (auto e = check(proto.int32_data_size()))
-      return std::move(e);
-    for (int64_t i = 0; i < n; ++i)
-      store(i, static_cast<int64_t>(proto.int32_data(i)));
+    // Narrow integers, bool and 16-bit floats (as bits) live in int32_data.
+    copied = copy(proto.int32_data());
     break;
   }
+  if (copied)
+    return std::move(copied);
   return tensor;
 }
 

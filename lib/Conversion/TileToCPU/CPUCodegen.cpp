@@ -194,6 +194,18 @@ LogicalResult mlir::weft::buildTileToLLVMPipeline(OpPassManager &pm) {
   return parsePassPipeline(pipeline, pm, llvm::errs());
 }
 
+void mlir::weft::registerCPUPipelines() {
+  PassPipelineRegistration<>(
+      "weft-lower-tile-to-llvm",
+      "Lowers tile programs and the main function calling them to the LLVM "
+      "dialect (the CPU pipeline of weft-compile --target=host|aarch64)",
+      [](OpPassManager &pm) {
+        // The pipeline is a constant string that parses; see the test.
+        if (failed(buildTileToLLVMPipeline(pm)))
+          llvm::report_fatal_error("weft-lower-tile-to-llvm does not parse");
+      });
+}
+
 /// Makes the object's entry point: unpacks `void **buffers` into the
 /// memref descriptors (allocated, aligned, offset, sizes, strides) of the
 /// lowered `main`.

@@ -81,6 +81,21 @@ Value subview(OpBuilder &b, Location loc, Value memory,
                                    w.strides);
 }
 
+/// Replaces a tile op's single result and erases the op.
+LogicalResult replaceTileOp(Operation *op, Value replacement) {
+  op->getResult(0).replaceAllUsesWith(replacement);
+  op->erase();
+  return success();
+}
+
+/// `axis` in [0, rank) (negative axes count from the end), failure if none.
+FailureOr<int64_t> normalizedAxis(Operation *op, int64_t axis, int64_t rank) {
+  int64_t normalized = axis < 0 ? axis + rank : axis;
+  if (normalized < 0 || normalized >= rank)
+    return op->emitOpError("axis ") << axis << " is out of range";
+  return normalized;
+}
+
 TypedAttr zeroAttr(Type type) {
   if (auto f = dyn_cast<FloatType>(type))
     return FloatAttr::get(f, 0.0);
@@ -109,9 +124,7 @@ LogicalResult lowerLoad(tile::LoadOp op) {
   Value tile = bufferization::ToTensorOp::create(
       b, loc, tileType, buffer, /*restrict=*/b.getUnitAttr(),
       /*writable=*/b.getUnitAttr());
-  op.replaceAllUsesWith(tile);
-  op.erase();
-  return success();
+  return replaceTileOp(op, tile);
 }
 
 LogicalResult lowerStore(tile::StoreOp op) {
@@ -185,9 +198,7 @@ LogicalResult lowerDot(tile::DotOp op) {
         }
         linalg::YieldOp::create(nb, l, r);
       });
-  op.replaceAllUsesWith(generic.getResult(0));
-  op.erase();
-  return success();
+  return replaceTileOp(op, generic.getResult(0));
 }
 
 LogicalResult lowerReduce(tile::ReduceOp op) {
@@ -196,9 +207,10 @@ LogicalResult lowerReduce(tile::ReduceOp op) {
   MLIRContext *ctx = op.getContext();
   RankedTensorType inType = op.getInput().getType();
   int64_t rank = inType.getRank();
-  int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
-  if (axis < 0 || axis >= rank)
-    return op.emitOpError("axis ") << op.getAxis() << " is out of range";
+  FailureOr<int64_t> normalized = normalizedAxis(op, op.getAxis(), rank);
+  if (failed(normalized))
+    return failure();
+  int64_t axis = *normalized;
   Type elem = inType.getElementType();
   bool isFloat = isa<FloatType>(elem);
   tile::ReduceKind kind = op.getKind();
@@ -267,9 +279,7 @@ LogicalResult lowerReduce(tile::ReduceOp op) {
   Value result = generic.getResult(0);
   if (accType != resultType.getElementType())
     result = arith::TruncFOp::create(b, loc, resultType, result);
-  op.replaceAllUsesWith(result);
-  op.erase();
-  return success();
+  return replaceTileOp(op, result);
 }
 
 LogicalResult lowerBroadcast(tile::BroadcastOp op) {
@@ -280,9 +290,7 @@ LogicalResult lowerBroadcast(tile::BroadcastOp op) {
                                        type.getElementType());
   auto broadcast = linalg::BroadcastOp::create(b, loc, op.getInput(), init,
                                                op.getDimensions());
-  op.replaceAllUsesWith(broadcast.getResult()[0]);
-  op.erase();
-  return success();
+  return replaceTileOp(op, broadcast.getResult()[0]);
 }
 
 LogicalResult lowerDequant(tile::DequantOp op) {
@@ -291,10 +299,13 @@ LogicalResult lowerDequant(tile::DequantOp op) {
   MLIRContext *ctx = op.getContext();
   RankedTensorType inType = op.getInput().getType();
   int64_t rank = inType.getRank();
-  int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+  FailureOr<int64_t> normalized = normalizedAxis(op, op.getAxis(), rank);
+  if (failed(normalized))
+    return failure();
+  int64_t axis = *normalized;
   int64_t block = op.getBlockSize();
-  if (axis < 0 || axis >= rank || block < 0)
-    return op.emitOpError("malformed quantization parameters");
+  if (block < 0)
+    return op.emitOpError("block_size must not be negative");
   SmallVector<AffineExpr> scaleExprs;
   for (int64_t d = 0; d < rank; ++d) {
     AffineExpr e = getAffineDimExpr(d, ctx);
@@ -336,9 +347,7 @@ LogicalResult lowerDequant(tile::DequantOp op) {
           r = arith::ExtFOp::create(nb, l, resultType.getElementType(), r);
         linalg::YieldOp::create(nb, l, r);
       });
-  op.replaceAllUsesWith(generic.getResult(0));
-  op.erase();
-  return success();
+  return replaceTileOp(op, generic.getResult(0));
 }
 
 /// Moves the body of a grid program into an scf.for nest over its grid.

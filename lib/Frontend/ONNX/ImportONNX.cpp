@@ -920,7 +920,7 @@ LogicalResult ONNXImporter::importNode(const NodeProto &proto, int index) {
       return importMatMul(node);
     if (op == "Gemm")
       return importGemm(node);
-    if (op == "Softmax")
+    if (op == "Softmax" || op == "LogSoftmax")
       return importSoftmax(node);
     if (op == "LayerNormalization")
       return importLayerNorm(node, /*rms=*/false);
@@ -1192,6 +1192,17 @@ LogicalResult ONNXImporter::importSoftmax(const Node &node) {
                                builder.getI64IntegerAttr(*axis)));
   if (failed(result))
     return failure();
+  // LogSoftmax is log(softmax), which the fusion keeps in one kernel. The
+  // softmax subtracts the row maximum first, so this is accurate while an
+  // element is within ~87 (the f32 exp range) of its row's maximum; further
+  // below, its probability underflows and the result is -inf where ONNX's
+  // x - max - log(sum) is finite.
+  if (node.opType() == "LogSoftmax") {
+    result = finish(LogOp::create(builder, node.loc, result->getType(),
+                                  *result));
+    if (failed(result))
+      return failure();
+  }
   return setOutput(node, 0, *result);
 }
 

@@ -62,6 +62,9 @@ std::string numpyType(Type elementType);
 /// LLVM dialect.
 LogicalResult buildTileToLLVMPipeline(OpPassManager &pm);
 
+/// Registers `weft-lower-tile-to-llvm`, the pipeline above.
+void registerCPUPipelines();
+
 /// Lowers the module to the LLVM dialect, translates it, adds the entry
 /// point and the signature, optimizes for `target` and writes an ELF
 /// object. `llvmIR`, when given, receives the optimized LLVM IR.
