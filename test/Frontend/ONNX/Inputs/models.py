@@ -370,7 +370,7 @@ def transformer():
 
 def unsupported_op():
     nodes = [node("Relu", ["x"], ["r"], "ok_relu"),
-             node("Cos", ["r"], ["y"], "the_cosine")]
+             node("Acosh", ["r"], ["y"], "the_acosh")]
     return model(nodes, [tensor("x", F32, [4])], [tensor("y", F32, [4])])
 
 
