@@ -36,6 +36,7 @@
 #include "weft/Dialect/Weft/IR/WeftOps.h"
 #include "weft/Dialect/Weft/Transforms/Passes.h"
 #include "weft/Schedule/Passes.h"
+#include "weft/Target/NVIDIA/Passes.h"
 
 void mlir::weft::registerAllDialects(DialectRegistry &registry) {
   registry.insert<weft::WeftDialect, tile::TileDialect, pipe::PipeDialect>();
@@ -61,4 +62,6 @@ void mlir::weft::registerAllPasses() {
   weft::registerWeftToTilePasses();
   weft::registerTileToCPUPasses();
   weft::registerCPUPipelines();
+  weft::nvidia::registerNVIDIAPasses();
+  weft::nvidia::registerLowerToNVVMPipeline();
 }

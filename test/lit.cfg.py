@@ -39,6 +39,24 @@ if os.path.exists(os.path.join(cuda_bin, "ptxas")):
     config.substitutions.append(("%ptxas", os.path.join(cuda_bin, "ptxas")))
 if os.path.exists("/dev/nvidia0") or os.environ.get("WEFT_CUDA_GPU"):
     config.available_features.add("cuda-gpu")
+# weft-run --cuda and weft-gpu-bench were built (the CUDA toolkit's headers
+# were found at configure time).
+if config.weft_cuda_runtime:
+    config.available_features.add("cuda-runtime")
+    # The fake driver (Runtime/CUDA/FakeDriver) that runs the launch path
+    # without a GPU.
+    config.substitutions.append(
+        ("%fake_cuda_driver", os.path.join(config.weft_obj_root, "test",
+                                           "Runtime", "CUDA", "FakeDriver",
+                                           "fake-libcuda.so")))
+if config.weft_gpu_bench:
+    config.available_features.add("gpu-bench")
+    llvm_config.add_tool_substitutions(["weft-gpu-bench"], tool_dirs)
+# NVIDIA's driver stub: loading it exercises the runtime's CUDA error path.
+cuda_stub_driver = "/usr/local/cuda/lib64/stubs/libcuda.so"
+if os.path.exists(cuda_stub_driver):
+    config.available_features.add("cuda-stub-driver")
+    config.substitutions.append(("%cuda_stub_driver", cuda_stub_driver))
 if shutil.which("qemu-aarch64"):
     config.available_features.add("qemu-aarch64")
 # The ONNX backend conformance models (Debian's libonnx-testdata).

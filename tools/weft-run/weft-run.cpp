@@ -10,6 +10,7 @@
 // mismatch. See docs/interpreter.md.
 //
 //===----------------------------------------------------------------------===//
+#include "CudaMode.h"
 #include "weft/InitAllDialects.h"
 #include "weft/Interpreter/Interpreter.h"
 #include "weft/Runtime/CPURuntime.h"
@@ -384,12 +385,16 @@ static int runNativeModel() {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
-  cl::HideUnrelatedOptions(runCategory);
+  cl::HideUnrelatedOptions({&runCategory, &mlir::weft::getCudaModeCategory()});
   cl::ParseCommandLineOptions(
       argc, argv,
       "weft-run: runs tile and pipe programs on the CPU interpreter\n");
   if (!modelDir.empty())
     return runNativeModel();
+  if (mlir::weft::isCudaModeRequested())
+    return mlir::weft::runCudaMode({gridOpt, gridOpt.getNumOccurrences() > 0,
+                                    argSizes, scalars, inputs, fill, seed,
+                                    relTol, absTol, entry});
   if (!interpret)
     return fail("no GPU runtime in this build; pass --interpret to run on "
                 "the CPU interpreter");

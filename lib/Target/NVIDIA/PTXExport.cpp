@@ -13,12 +13,28 @@
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Program.h"
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/JSON.h"
 
 using namespace mlir;
 using namespace mlir::weft;
+
+/// ptxas: $WEFT_PTXAS, then CUDA's default location, then PATH.
+static std::optional<std::string> findPtxas() {
+  if (const char *env = std::getenv("WEFT_PTXAS"))
+    if (llvm::sys::fs::can_execute(env))
+      return std::string(env);
+  if (llvm::sys::fs::can_execute("/usr/local/cuda/bin/ptxas"))
+    return std::string("/usr/local/cuda/bin/ptxas");
+  if (llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName("ptxas"))
+    return *path;
+  return std::nullopt;
+}
 
 /// Lowers every gpu.module to a gpu.binary holding PTX, in place.
 static LogicalResult serializeToPTX(ModuleOp module) {
@@ -45,6 +61,12 @@ static LogicalResult serializeToPTX(ModuleOp module) {
   pm.addNestedPass<gpu::GPUModuleOp>(createConvertNVVMToLLVMPass());
   GpuModuleToBinaryPassOptions options;
   options.compilationTarget = "isa";
+  // libdevice (math functions such as __nv_tanhf) is linked from the CUDA
+  // toolkit that holds ptxas.
+  if (std::optional<std::string> ptxas = findPtxas())
+    options.toolkitPath = llvm::sys::path::parent_path(
+                              llvm::sys::path::parent_path(*ptxas))
+                              .str();
   pm.addPass(createGpuModuleToBinaryPass(options));
   return pm.run(module);
 }
@@ -59,19 +81,44 @@ LogicalResult nvidia::exportPTX(ModuleOp module, llvm::raw_ostream &os) {
   return success();
 }
 
-/// ptxas: $WEFT_PTXAS, then CUDA's default location, then PATH.
-static std::optional<std::string> findPtxas() {
-  if (const char *env = std::getenv("WEFT_PTXAS"))
-    if (llvm::sys::fs::can_execute(env))
-      return std::string(env);
-  if (llvm::sys::fs::can_execute("/usr/local/cuda/bin/ptxas"))
-    return std::string("/usr/local/cuda/bin/ptxas");
-  if (llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName("ptxas"))
-    return *path;
-  return std::nullopt;
+static llvm::cl::opt<std::string> launchManifest(
+    "launch-manifest",
+    llvm::cl::desc("With --export-cubin: also write the kernel's launch "
+                   "contract (weft.launch) as JSON to this file"),
+    llvm::cl::init(""));
+
+/// The launch contract attribute as JSON: strings, integers, arrays, and
+/// types printed as MLIR spells them ("f16", "index").
+static llvm::json::Value toJSON(Attribute attr) {
+  if (auto string = dyn_cast<StringAttr>(attr))
+    return string.getValue().str();
+  if (auto integer = dyn_cast<IntegerAttr>(attr))
+    return integer.getInt();
+  if (auto array = dyn_cast<DenseI64ArrayAttr>(attr))
+    return llvm::json::Array(array.asArrayRef());
+  if (auto type = dyn_cast<TypeAttr>(attr)) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    type.getValue().print(os);
+    return text;
+  }
+  if (auto array = dyn_cast<ArrayAttr>(attr)) {
+    llvm::json::Array values;
+    for (Attribute element : array)
+      values.push_back(toJSON(element));
+    return values;
+  }
+  if (auto dict = dyn_cast<DictionaryAttr>(attr)) {
+    llvm::json::Object object;
+    for (NamedAttribute field : dict)
+      object[field.getName().getValue()] = toJSON(field.getValue());
+    return object;
+  }
+  return nullptr;
 }
 
-LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os) {
+LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os,
+                                  StringRef manifestPath) {
   SmallVector<gpu::GPUModuleOp> gpuModules(module.getOps<gpu::GPUModuleOp>());
   if (gpuModules.size() != 1)
     return module.emitError("--export-cubin needs exactly one gpu.module, found ")
@@ -84,6 +131,11 @@ LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os) {
   if (!target)
     return gpuModules.front().emitError("target is not an #nvvm.target");
   std::string chip = target.getChip().str();
+  auto launch = gpuModules.front()->getAttrOfType<DictionaryAttr>("weft.launch");
+  if (!manifestPath.empty() && !launch)
+    return gpuModules.front().emitError(
+        "no launch contract (weft.launch) to write; lower the kernel with "
+        "weft-lower-to-nvvm");
 
   std::string ptx;
   llvm::raw_string_ostream ptxStream(ptx);
@@ -126,6 +178,19 @@ LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os) {
   auto cubin = llvm::MemoryBuffer::getFile(cubinPath, /*IsText=*/false);
   if (!cubin)
     return module.emitError("ptxas produced no cubin");
+  if (!manifestPath.empty()) {
+    llvm::json::Value manifest = toJSON(launch);
+    StringRef binary = manifestPath;
+    binary.consume_back(".json");
+    manifest.getAsObject()->try_emplace(
+        "binary", llvm::sys::path::filename(binary).str());
+    std::error_code ec;
+    llvm::raw_fd_ostream file(manifestPath, ec);
+    if (ec)
+      return module.emitError("cannot write ")
+             << manifestPath << ": " << ec.message();
+    file << llvm::formatv("{0:2}", manifest) << "\n";
+  }
   os << (*cubin)->getBuffer();
   return success();
 }
@@ -155,7 +220,7 @@ void nvidia::registerPTXExport() {
         auto module = dyn_cast<ModuleOp>(op);
         if (!module)
           return op->emitError("expected a module");
-        return exportCubin(module, os);
+        return exportCubin(module, os, launchManifest);
       },
       registerNVIDIADialects);
 }

@@ -20,8 +20,10 @@ LogicalResult exportPTX(ModuleOp module, llvm::raw_ostream &os);
 
 /// Assembles the PTX of the single gpu.module of `module` with ptxas (from
 /// $WEFT_PTXAS, /usr/local/cuda/bin or PATH) for the target's chip and writes
-/// the cubin. ptxas's messages become diagnostics.
-LogicalResult exportCubin(ModuleOp module, llvm::raw_ostream &os);
+/// the cubin. ptxas's messages become diagnostics. With `manifestPath`, also
+/// writes the kernel's launch contract (weft.launch) there as JSON.
+LogicalResult exportCubin(ModuleOp module, llvm::raw_ostream &os,
+                          StringRef manifestPath = "");
 
 /// Registers `--export-ptx` and `--export-cubin` with weft-translate.
 void registerPTXExport();

@@ -1,0 +1,76 @@
+//===- Passes.td - NVIDIA lowering passes ------------------*- tablegen -*-===//
+#ifndef WEFT_TARGET_NVIDIA_PASSES_TD
+#define WEFT_TARGET_NVIDIA_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def WeftConvertPipeToNVGPU : Pass<"weft-convert-pipe-to-nvgpu", "::mlir::ModuleOp"> {
+  let summary = "Lowers warp-specialized pipe programs to GPU kernels in the "
+                "nvgpu / nvvm dialects (cp.async + mma.sync on Ampere; TMA, "
+                "wgmma, setmaxnreg on Hopper; tcgen05 + tensor memory on "
+                "Blackwell)";
+  let description = [{
+    Every function holding a `pipe.warp_specialize` becomes a kernel
+    `gpu.func` in its own `gpu.module @<function>_kernel` with an
+    `#nvvm.target` for the machine's chip; the function is removed, and so is
+    every host function that called it (the runtime launches kernels from
+    their manifest, see docs/runtime.md).
+
+    - Partitions run on consecutive warps of one thread block, in order; a
+      partition with a register budget starts with `setmaxnreg` (`dec` below
+      the block's entry allotment, `inc` above it) and returns to the entry
+      count before the join. The entry count is fixed with `.maxnreg`.
+    - A channel is `depth` slots in dynamic shared memory (1024-byte aligned
+      for the 128-byte swizzle) and two mbarrier arrays: `full` (completed by
+      the TMA transaction count, or by every producer thread for values
+      computed in registers) and `empty` (one arrival per consumer
+      partition). Slot and phase come from per-partition counters: slot =
+      n mod depth, phase = (n / depth) mod 2; a producer waits on `empty`
+      with the opposite parity, so a fresh slot is free.
+    - `pipe.put` of a 2-D `tile.load` from a kernel argument is a TMA copy
+      (`cp.async.bulk.tensor`) issued by one thread after `expect_tx`;
+      out-of-bounds elements read as zero, so `masked` loads need nothing
+      more. Rows wider than 128 bytes are split into 128-byte boxes.
+    - sm_90a: `tile.dot` of two channel slots accumulates with `wgmma` from
+      shared-memory descriptors into registers; `pipe.put` of an accumulator
+      stores its fragments row-major into the slot; `pipe.release` waits for
+      the partition's outstanding wgmma, syncs the partition on its named
+      barrier and arrives on `empty`.
+    - sm_80: slots are filled by the producer's threads with 16-byte
+      `cp.async` copies (`src-size` zero-fills masked edges) that arrive on
+      `full` through `cp.async.mbarrier.arrive.noinc`; waits spin on
+      `mbarrier.test_wait.parity`; `tile.dot` runs on the partition's warps
+      as `ldmatrix` + `mma.sync` m16n8k16 (each warp a corner of the
+      accumulator, fragments in a private array SROA keeps in registers).
+    - sm_100a: accumulators live in tensor memory (one `tcgen05.alloc` by
+      the first warp, columns for every zero-seeded loop-carried tile); one
+      thread issues `tcgen05.mma` per 16-deep K slice with 128-byte swizzle
+      descriptors, the loop's first step overwriting; `pipe.release` is a
+      `tcgen05.commit` to the slot's `empty` barrier, so a slot frees when
+      the MMAs reading it complete; `pipe.put` of an accumulator commits to
+      an MMA-done barrier, waits, and copies rows out with `tcgen05.ld`.
+    - Elementwise work on tiles (epilogues: bias, activations, casts,
+      broadcasts, masked loads) is evaluated per element by the threads of
+      the partition (or the whole block after the join) in a strided loop,
+      recomputing the expression from its leaves, and written with
+      `tile.store` (bounds-checked when `masked`).
+
+    The kernel records its launch contract in `weft.launch` on the gpu.module
+    (block size, dynamic shared memory, grid from `weft.grid`, and the
+    parameters: memref descriptors, scalars, then one tensor map per TMA
+    channel); `weft-translate --export-cubin` writes it next to the cubin as
+    JSON. Anything the lowering does not handle is an error at the op.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"\"",
+           "target chip (default: the name of the warp_specialize's machine)">
+  ];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect", "::mlir::nvgpu::NVGPUDialect",
+    "::mlir::NVVM::NVVMDialect", "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::arith::ArithDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+#endif // WEFT_TARGET_NVIDIA_PASSES_TD

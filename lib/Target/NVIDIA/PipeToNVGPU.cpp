@@ -1,0 +1,1863 @@
+//===- PipeToNVGPU.cpp - pipe programs to Hopper kernels ------------------===//
+//
+// Generates one gpu.func per warp-specialized pipe program. The lowering is a
+// direct emission rather than a dialect conversion: tile values change
+// representation by use (a channel slot in shared memory, a wgmma accumulator
+// in registers, or an elementwise expression evaluated where it is stored),
+// which a type converter cannot express per value.
+//
+//===----------------------------------------------------------------------===//
+#include "weft/Target/NVIDIA/Passes.h"
+
+#include "weft/Dialect/Pipe/IR/PipeOps.h"
+#include "weft/Dialect/Tile/IR/TileOps.h"
+#include "weft/Schedule/MachineModelAttr.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/NVGPUToNVVM/NVGPUToNVVM.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/Passes.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/STLExtras.h"
+
+namespace mlir::weft::nvidia {
+#define GEN_PASS_DEF_WEFTCONVERTPIPETONVGPU
+#include "weft/Target/NVIDIA/Passes.h.inc"
+} // namespace mlir::weft::nvidia
+
+using namespace mlir;
+using namespace mlir::weft;
+
+namespace {
+
+/// Swizzled TMA destinations and wgmma operands need 1024-byte alignment.
+constexpr int64_t kSlotAlignment = 1024;
+/// The widest row a 128-byte swizzled TMA box may have.
+constexpr int64_t kSwizzleBytes = 128;
+/// mbarrier.try_wait's suspend-time hint.
+constexpr int64_t kWaitTicks = 10000000;
+
+int64_t alignTo(int64_t value, int64_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+int64_t elementBytes(Type type) {
+  return (type.getIntOrFloatBitWidth() + 7) / 8;
+}
+
+/// How a channel's slots are filled: by TMA copies of a kernel argument, or
+/// by the threads of the producing partition.
+struct TMAFill {
+  unsigned sourceArgument = 0;
+  /// The box of one copy, rows x columns, and how many copies side by side
+  /// make a slot (rows wider than 128 bytes are split).
+  int64_t boxRows = 0, boxColumns = 0, copies = 1;
+  int64_t swizzleBytes = 0;
+  nvgpu::TensorMapDescriptorType descriptorType;
+  unsigned parameterIndex = 0; // among the kernel's extra parameters
+};
+
+struct ChannelPlan {
+  pipe::ChannelType type;
+  RankedTensorType payload;
+  int64_t depth = 1, consumers = 1;
+  int64_t slotBytes = 0, offset = 0;
+  std::optional<TMAFill> tma;
+  /// Ampere: the producer's threads fill slots with 16-byte cp.async copies
+  /// that arrive on `full` when they land.
+  bool asyncCopies = false;
+  /// Arrivals that complete a slot's `full` phase.
+  int64_t fullArrivals = 1;
+  // In the kernel:
+  Value slots;             // memref<depth x payload, 3>
+  Value full, empty;       // !nvgpu.mbarrier.group
+  Value descriptor;        // !nvgpu.tensormap.descriptor (TMA fills)
+};
+
+/// Where a group of threads runs: a partition, or the whole block outside
+/// of pipe.warp_specialize.
+struct ThreadGroup {
+  Value localThread;      // 0 .. threads-1
+  int64_t threads = 0;
+  unsigned namedBarrier = 0; // 0: the whole block (bar.sync 0)
+  /// wgmma groups / tcgen05 MMAs may be in flight (reset by a wait or a
+  /// commit).
+  bool pendingMma = false;
+  /// The group's threads synchronized and nothing happened since.
+  bool synchronized = false;
+  /// Per channel: counters of puts, gets and releases of this group.
+  llvm::DenseMap<Value, std::array<Value, 3>> counters;
+};
+
+enum CounterKind { kPuts = 0, kGets = 1, kReleases = 2 };
+
+class KernelEmitter {
+public:
+  KernelEmitter(func::FuncOp func, StringRef chip, pipe::MachineAttr machine)
+      : func(func), chip(chip), machine(machine), builder(func.getContext()),
+        tcgen05(chip.starts_with("sm_100")), ampere(chip.starts_with("sm_8")) {}
+
+  /// Builds the gpu.module in `module`; fails with a diagnostic.
+  LogicalResult run(ModuleOp module);
+
+private:
+  LogicalResult plan();
+  LogicalResult planChannel(pipe::CreateChannelOp create);
+  void emitPrologue(Location loc);
+  LogicalResult emitBlock(Block &block, ThreadGroup &group);
+  LogicalResult emitOp(Operation *op, ThreadGroup &group);
+  LogicalResult emitWarpSpecialize(pipe::WarpSpecializeOp ws);
+  LogicalResult emitFor(scf::ForOp loop, ThreadGroup &group);
+  LogicalResult emitPut(pipe::PutOp put, ThreadGroup &group);
+  LogicalResult emitGet(pipe::GetOp get, ThreadGroup &group);
+  LogicalResult emitRelease(pipe::ReleaseOp release, ThreadGroup &group);
+  LogicalResult emitDot(tile::DotOp dot, ThreadGroup &group);
+  LogicalResult emitTcgen05Dot(tile::DotOp dot, ThreadGroup &group);
+  LogicalResult emitMmaSyncDot(tile::DotOp dot, ThreadGroup &group);
+  void emitAsyncCopyFill(ChannelPlan &plan, tile::LoadOp load, Value slot,
+                         ThreadGroup &group);
+  /// The warp grid of mma.sync tiles covering an accumulator.
+  struct WarpTiling {
+    int64_t warpsM, warpsN, tilesM, tilesN; // per warp: tilesM x tilesN m16n8
+  };
+  FailureOr<WarpTiling> warpTiling(Operation *op, RankedTensorType acc,
+                                   int64_t threads);
+  void emitMmaSyncAccumulatorStore(Value accumulator, RankedTensorType type,
+                                   Value view, ThreadGroup &group);
+  void emitTcgen05AccumulatorRead(Value accumulator, Value view,
+                                  ThreadGroup &group);
+  /// Shared-memory address (i32) of a channel slot.
+  Value sharedAddress(ChannelPlan &plan, Value slot);
+  Value sharedPointer(Value address64);
+  /// Address of the shared-memory pool, as an index.
+  Value poolAddress() {
+    return memref::ExtractAlignedPointerAsIndexOp::create(builder,
+                                                          func.getLoc(),
+                                                          sharedPool);
+  }
+  LogicalResult emitStore(tile::StoreOp store, ThreadGroup &group);
+  /// Writes every element of `value` with `write(indices, element)`, the
+  /// elements spread over the group's threads.
+  LogicalResult emitElementwise(
+      Value value, ThreadGroup &group,
+      function_ref<void(ValueRange, Value)> write);
+  FailureOr<Value> evaluateAt(Value value, ValueRange indices,
+                              llvm::DenseMap<Value, Value> &memo);
+
+  Value constantIndex(int64_t value) {
+    return arith::ConstantIndexOp::create(builder, func.getLoc(), value);
+  }
+  Value counter(ThreadGroup &group, Value channel, CounterKind kind);
+  /// Reads and bumps a counter; returns (slot, phase parity as i1).
+  std::pair<Value, Value> nextSlot(ThreadGroup &group, Value channel,
+                                   CounterKind kind);
+  Value slotView(ChannelPlan &plan, Value slot);
+  void syncGroup(ThreadGroup &group);
+  /// Blocks until phase `parity` of barrier `slot` of `barriers` completed.
+  void waitParity(Value barriers, Value slot, Value parity);
+  /// Runs `body` on thread 0 of the group only.
+  void onElectedThread(ThreadGroup &group, function_ref<void()> body);
+  Value lookup(Value value) { return mapping.lookupOrNull(value); }
+  /// Registers each thread holds at launch, the base of setmaxnreg: the
+  /// register file shared by the block, in setmaxnreg's steps of 8.
+  int64_t entryRegisters() const {
+    return std::min<int64_t>(machine.getMaxRegisters() / 8 * 8,
+                             machine.getRegisterFile() / blockThreads / 8 * 8);
+  }
+
+  func::FuncOp func;
+  StringRef chip;
+  pipe::MachineAttr machine;
+  OpBuilder builder;
+  IRMapping mapping;
+  llvm::MapVector<Value, ChannelPlan> channels;
+  /// Accumulators (tile values living in wgmma registers).
+  llvm::DenseSet<Value> accumulators;
+  /// Channel slots read by pipe.get: the value's channel.
+  llvm::DenseMap<Value, Value> slotOfGet;
+  /// ... and the slot index it read.
+  llvm::DenseMap<Value, Value> slotIndexOfGet;
+  /// Ampere: a loop-carried accumulator's fragment array.
+  llvm::DenseMap<Value, Value> fragmentArrays;
+  SmallVector<TMAFill *> tmaParameters;
+  int64_t sharedBytes = 0;
+  /// Blackwell: MMAs accumulate in tensor memory (tcgen05) instead of
+  /// registers (wgmma).
+  bool tcgen05 = false;
+  /// Ampere: no TMA or wgmma; cp.async fills and warp-level mma.sync.
+  bool ampere = false;
+  int64_t tmemColumns = 0, tmemNextColumn = 0;
+  int64_t tmemAddressOffset = 0;
+  Value tmemBase;        // i32, from tcgen05.alloc
+  Value mmaDone;         // mbarrier completed by tcgen05.commit before reads
+  Value mmaDoneCount;    // its phase counter
+  /// Accumulators that start at zero: the first MMA of the loop overwrites.
+  llvm::DenseMap<Value, std::pair<Value, Value>> zeroSeeded; // iv, lower bound
+  int64_t blockThreads = 0;
+  gpu::GPUFuncOp kernel;
+  Value threadId;
+  Value sharedPool;
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Planning: channels, shared memory, threads.
+//===----------------------------------------------------------------------===//
+
+LogicalResult KernelEmitter::planChannel(pipe::CreateChannelOp create) {
+  auto type = cast<pipe::ChannelType>(create.getType());
+  auto payload = dyn_cast<RankedTensorType>(type.getPayload());
+  if (!payload || !payload.hasStaticShape() ||
+      !payload.getElementType().isIntOrFloat())
+    return create.emitError("channel payload must be a static tile of "
+                            "integers or floats on ")
+           << chip;
+  if (type.getSpace() != pipe::MemorySpace::shared)
+    return create.emitError("only shared-memory channels are lowered on ")
+           << chip;
+  ChannelPlan plan;
+  plan.type = type;
+  plan.payload = payload;
+  plan.depth = type.getDepth();
+  plan.consumers = type.getConsumers();
+  plan.slotBytes =
+      alignTo(payload.getNumElements() * elementBytes(payload.getElementType()),
+              kSlotAlignment);
+
+  SmallVector<pipe::PutOp> puts;
+  for (Operation *user : create.getResult().getUsers())
+    if (auto put = dyn_cast<pipe::PutOp>(user))
+      puts.push_back(put);
+  if (puts.empty())
+    return create.emitError("channel is never filled");
+  auto load = puts.front().getValue().getDefiningOp<tile::LoadOp>();
+  bool tma = load && load->hasOneUse() && payload.getRank() == 2;
+  if (tma && ampere) {
+    int64_t rowBytes =
+        payload.getDimSize(1) * elementBytes(payload.getElementType());
+    if (rowBytes % 16 != 0)
+      return load.emitError("cp.async copies 16-byte pieces; a tile row of ")
+             << rowBytes << " bytes is not a multiple of 16";
+    for (pipe::PutOp put : puts)
+      if (!put.getValue().getDefiningOp<tile::LoadOp>())
+        return put.emitError("a channel is filled either by copies or by "
+                             "threads, not both");
+    plan.asyncCopies = true;
+    tma = false;
+    load = nullptr;
+  }
+  for (pipe::PutOp put : puts)
+    if (!plan.asyncCopies &&
+        (put.getValue().getDefiningOp<tile::LoadOp>() != nullptr) != tma)
+      return put.emitError("a channel is filled either by TMA copies or by "
+                           "threads, not both");
+  if (tma) {
+    auto source = dyn_cast<BlockArgument>(load.getSource());
+    if (!source || source.getOwner() != &func.getBody().front())
+      return load.emitError("a TMA copy needs its source to be a kernel "
+                            "argument");
+    auto sourceType = cast<MemRefType>(source.getType());
+    if (sourceType.getRank() != 2 || !sourceType.getLayout().isIdentity())
+      return load.emitError("TMA copies read row-major 2-D memrefs");
+    if (puts.size() > 1)
+      for (pipe::PutOp put : puts)
+        if (put.getValue().getDefiningOp<tile::LoadOp>().getSource() != source)
+          return put.emitError("one channel's TMA copies read one argument");
+    TMAFill fill;
+    fill.sourceArgument = source.getArgNumber();
+    int64_t bytes = elementBytes(payload.getElementType());
+    int64_t rowBytes = payload.getDimSize(1) * bytes;
+    fill.boxRows = payload.getDimSize(0);
+    if (rowBytes <= kSwizzleBytes) {
+      if (rowBytes != 32 && rowBytes != 64 && rowBytes != 128)
+        return load.emitError("a TMA tile row must be 32, 64 or 128 bytes "
+                              "or a multiple of 128 bytes, not ")
+               << rowBytes;
+      fill.boxColumns = payload.getDimSize(1);
+      fill.swizzleBytes = rowBytes;
+    } else {
+      if (rowBytes % kSwizzleBytes)
+        return load.emitError("a TMA tile row must be a multiple of 128 "
+                              "bytes, not ")
+               << rowBytes;
+      fill.boxColumns = kSwizzleBytes / bytes;
+      fill.copies = rowBytes / kSwizzleBytes;
+      fill.swizzleBytes = kSwizzleBytes;
+    }
+    if (fill.boxRows > 256)
+      return load.emitError("a TMA box has at most 256 rows");
+    nvgpu::TensorMapSwizzleKind swizzle =
+        fill.swizzleBytes == 128  ? nvgpu::TensorMapSwizzleKind::SWIZZLE_128B
+        : fill.swizzleBytes == 64 ? nvgpu::TensorMapSwizzleKind::SWIZZLE_64B
+                                  : nvgpu::TensorMapSwizzleKind::SWIZZLE_32B;
+    MLIRContext *ctx = func.getContext();
+    auto boxType = MemRefType::get(
+        {fill.boxRows, fill.boxColumns}, payload.getElementType(),
+        MemRefLayoutAttrInterface(),
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup));
+    fill.descriptorType = nvgpu::TensorMapDescriptorType::get(
+        ctx, boxType, swizzle, nvgpu::TensorMapL2PromoKind::L2PROMO_128B,
+        nvgpu::TensorMapOOBKind::OOB_ZERO,
+        nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
+    plan.tma = fill;
+    plan.fullArrivals = 1;
+  } else {
+    // Every thread of the producing partition (or of the block) arrives,
+    // directly or through cp.async.mbarrier.arrive.
+    auto partition = puts.front()->getParentOfType<pipe::PartitionOp>();
+    plan.fullArrivals =
+        partition ? int64_t(partition.getWarps()) * machine.getThreadsPerWarp()
+                  : blockThreads;
+  }
+  plan.offset = sharedBytes;
+  sharedBytes += plan.depth * plan.slotBytes;
+  channels.insert({create.getResult(), plan});
+  return success();
+}
+
+LogicalResult KernelEmitter::plan() {
+  pipe::WarpSpecializeOp ws;
+  for (Operation &op : func.getBody().front()) {
+    if (auto found = dyn_cast<pipe::WarpSpecializeOp>(op)) {
+      if (ws)
+        return found.emitError("one pipe.warp_specialize per kernel");
+      ws = found;
+    }
+  }
+  for (pipe::PartitionOp partition :
+       ws.getBody().front().getOps<pipe::PartitionOp>()) {
+    if (partition.getRegisters() &&
+        partition.getWarps() % machine.getWarpGroupSize() != 0)
+      return partition.emitError("a partition with a register budget must "
+                                  "be whole warp groups of ")
+             << machine.getWarpGroupSize() << " warps (setmaxnreg is "
+             << "warp-group wide)";
+    blockThreads += int64_t(partition.getWarps()) * machine.getThreadsPerWarp();
+  }
+  if (blockThreads == 0)
+    return ws.emitError("no partitions");
+  if (blockThreads > 1024)
+    return ws.emitError("partitions need ")
+           << blockThreads << " threads; a block has at most 1024";
+
+  WalkResult walk = func.walk([&](pipe::CreateChannelOp create) {
+    return failed(planChannel(create)) ? WalkResult::interrupt()
+                                       : WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  for (auto &entry : channels)
+    if (entry.second.tma) {
+      entry.second.tma->parameterIndex = tmaParameters.size();
+      tmaParameters.push_back(&*entry.second.tma);
+    }
+  if (tcgen05) {
+    // Tensor-memory columns: one f32 column per accumulator column, for
+    // every zero-seeded loop-carried tile; allocated in powers of two.
+    func.walk([&](scf::ForOp loop) {
+      for (Value init : loop.getInitArgs())
+        if (auto tensor = dyn_cast<RankedTensorType>(init.getType()))
+          if (tensor.getRank() == 2)
+            tmemColumns += tensor.getDimSize(1);
+    });
+    if (tmemColumns > int64_t(machine.getTmemColumns()))
+      return func.emitError("accumulators need ")
+             << tmemColumns << " tensor-memory columns; " << machine.getName()
+             << " has " << machine.getTmemColumns();
+    tmemColumns = std::max<int64_t>(32, llvm::PowerOf2Ceil(tmemColumns));
+    // tcgen05.alloc writes the tensor-memory address here.
+    tmemAddressOffset = sharedBytes;
+    sharedBytes += 16;
+  }
+  // One alignment's worth of slack: the dynamic pool starts after the
+  // static mbarriers.
+  sharedBytes += kSlotAlignment;
+  if (uint64_t(sharedBytes) > machine.getSmemBytes())
+    return func.emitError("channels need ")
+           << sharedBytes << " bytes of shared memory; " << machine.getName()
+           << " has " << machine.getSmemBytes();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Emission helpers.
+//===----------------------------------------------------------------------===//
+
+Value KernelEmitter::counter(ThreadGroup &group, Value channel,
+                             CounterKind kind) {
+  auto &slots = group.counters[channel];
+  if (!slots[kind]) {
+    // Counters live in registers after mem2reg; an alloca keeps the loop
+    // structure untouched.
+    OpBuilder::InsertionGuard guard(builder);
+    Block *entry = &kernel.getBody().front();
+    builder.setInsertionPointToStart(entry);
+    Location loc = func.getLoc();
+    Value cell =
+        memref::AllocaOp::create(builder, loc, MemRefType::get({}, builder.getIndexType()));
+    builder.setInsertionPointAfter(cell.getDefiningOp());
+    memref::StoreOp::create(builder, loc,
+                            arith::ConstantIndexOp::create(builder, loc, 0),
+                            cell);
+    slots[kind] = cell;
+  }
+  return slots[kind];
+}
+
+std::pair<Value, Value> KernelEmitter::nextSlot(ThreadGroup &group,
+                                                Value channel,
+                                                CounterKind kind) {
+  Location loc = func.getLoc();
+  ChannelPlan &plan = channels[channel];
+  Value cell = counter(group, channel, kind);
+  Value count = memref::LoadOp::create(builder, loc, cell);
+  Value depth = constantIndex(plan.depth);
+  Value slot = arith::RemUIOp::create(builder, loc, count, depth);
+  Value round = arith::DivUIOp::create(builder, loc, count, depth);
+  Value parity = arith::IndexCastUIOp::create(
+      builder, loc, builder.getI1Type(),
+      arith::RemUIOp::create(builder, loc, round, constantIndex(2)));
+  memref::StoreOp::create(
+      builder, loc, arith::AddIOp::create(builder, loc, count, constantIndex(1)),
+      cell);
+  return {slot, parity};
+}
+
+Value KernelEmitter::slotView(ChannelPlan &plan, Value slot) {
+  Location loc = func.getLoc();
+  ArrayRef<int64_t> shape = plan.payload.getShape();
+  SmallVector<OpFoldResult> offsets{slot}, sizes{builder.getIndexAttr(1)},
+      strides(shape.size() + 1, builder.getIndexAttr(1));
+  for (int64_t dim : shape) {
+    offsets.push_back(builder.getIndexAttr(0));
+    sizes.push_back(builder.getIndexAttr(dim));
+  }
+  auto slotsType = cast<MemRefType>(plan.slots.getType());
+  auto resultType = memref::SubViewOp::inferRankReducedResultType(
+      shape, slotsType, offsets, sizes, strides);
+  return memref::SubViewOp::create(builder, loc, cast<MemRefType>(resultType),
+                                   plan.slots, offsets, sizes, strides);
+}
+
+void KernelEmitter::waitParity(Value barriers, Value slot, Value parity) {
+  Location loc = func.getLoc();
+  if (!ampere) {
+    nvgpu::MBarrierTryWaitParityOp::create(builder, loc, barriers, parity,
+                                           constantIndex(kWaitTicks), slot);
+    return;
+  }
+  // Ampere has no try_wait: spin on test_wait.
+  Value address = sharedPointer(nvgpu::MBarrierGetOp::create(
+      builder, loc, builder.getI64Type(), barriers, slot));
+  Value phase =
+      arith::ExtUIOp::create(builder, loc, builder.getI32Type(), parity);
+  auto loop = scf::WhileOp::create(builder, loc, TypeRange{}, ValueRange{});
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    Block *before = builder.createBlock(&loop.getBefore());
+    Value done = NVVM::MBarrierTestWaitOp::create(
+        builder, loc, builder.getI1Type(), address, phase,
+        NVVM::MemScopeKindAttr::get(builder.getContext(),
+                                    NVVM::MemScopeKind::CTA));
+    Value pending = arith::XOrIOp::create(
+        builder, loc, done,
+        arith::ConstantIntOp::create(builder, loc, builder.getI1Type(), 1));
+    scf::ConditionOp::create(builder, loc, pending, ValueRange{});
+    (void)before;
+    builder.createBlock(&loop.getAfter());
+    scf::YieldOp::create(builder, loc);
+  }
+}
+
+void KernelEmitter::syncGroup(ThreadGroup &group) {
+  Location loc = func.getLoc();
+  if (group.namedBarrier == 0) {
+    gpu::BarrierOp::create(builder, loc);
+    return;
+  }
+  Value id = arith::ConstantIntOp::create(builder, loc, builder.getI32Type(),
+                                          group.namedBarrier);
+  Value count = arith::ConstantIntOp::create(builder, loc, builder.getI32Type(),
+                                             group.threads);
+  NVVM::BarrierOp::create(builder, loc, Type(), id, count, nullptr, Value());
+}
+
+void KernelEmitter::onElectedThread(ThreadGroup &group,
+                                    function_ref<void()> body) {
+  Location loc = func.getLoc();
+  Value first = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                      group.localThread, constantIndex(0));
+  auto ifOp = scf::IfOp::create(builder, loc, first, /*withElse=*/false);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  body();
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel skeleton.
+//===----------------------------------------------------------------------===//
+
+void KernelEmitter::emitPrologue(Location loc) {
+  MLIRContext *ctx = func.getContext();
+  auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  threadId = gpu::ThreadIdOp::create(builder, loc, gpu::Dimension::x);
+
+  // The dynamic shared-memory pool, carved into channel slots.
+  auto poolGlobal = SymbolRefAttr::get(ctx, "__weft_shared_pool");
+  Value pool = memref::GetGlobalOp::create(
+      builder, loc,
+      MemRefType::get({0}, builder.getI8Type(), MemRefLayoutAttrInterface(),
+                      workgroup),
+      poolGlobal.getRootReference());
+  auto poolType = MemRefType::get({sharedBytes}, builder.getI8Type(),
+                                  MemRefLayoutAttrInterface(), workgroup);
+  sharedPool = memref::ReinterpretCastOp::create(
+      builder, loc, poolType, pool, /*offset=*/0,
+      /*sizes=*/ArrayRef<int64_t>{sharedBytes}, /*strides=*/ArrayRef<int64_t>{1});
+
+  Value first = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                      threadId, constantIndex(0));
+  for (auto &[channel, plan] : channels) {
+    SmallVector<int64_t> shape{plan.depth};
+    llvm::append_range(shape, plan.payload.getShape());
+    auto slotsType = MemRefType::get(shape, plan.payload.getElementType(),
+                                     MemRefLayoutAttrInterface(), workgroup);
+    plan.slots = memref::ViewOp::create(builder, loc, slotsType, sharedPool,
+                                        constantIndex(plan.offset),
+                                        ValueRange());
+    auto groupType = nvgpu::MBarrierGroupType::get(ctx, workgroup, plan.depth);
+    plan.full = nvgpu::MBarrierCreateOp::create(builder, loc, groupType);
+    plan.empty = nvgpu::MBarrierCreateOp::create(builder, loc, groupType);
+    if (plan.tma) {
+      Value pointer = kernel.getArgument(func.getNumArguments() +
+                                         plan.tma->parameterIndex);
+      plan.descriptor = UnrealizedConversionCastOp::create(
+                            builder, loc, plan.tma->descriptorType, pointer)
+                            .getResult(0);
+      nvgpu::TmaPrefetchOp::create(builder, loc, plan.descriptor, Value());
+    }
+    Value fullCount = constantIndex(plan.fullArrivals);
+    Value emptyCount = constantIndex(plan.consumers);
+    for (int64_t s = 0; s < plan.depth; ++s) {
+      Value slot = constantIndex(s);
+      nvgpu::MBarrierInitOp::create(builder, loc, plan.full, fullCount, slot,
+                                    first);
+      nvgpu::MBarrierInitOp::create(builder, loc, plan.empty, emptyCount, slot,
+                                    first);
+    }
+  }
+  if (tcgen05) {
+    auto group1 = nvgpu::MBarrierGroupType::get(ctx, workgroup, 1);
+    mmaDone = nvgpu::MBarrierCreateOp::create(builder, loc, group1);
+    nvgpu::MBarrierInitOp::create(builder, loc, mmaDone, constantIndex(1),
+                                  constantIndex(0), first);
+    // One warp allocates tensor memory for the whole block.
+    Value firstWarp = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::ult, threadId,
+        constantIndex(machine.getThreadsPerWarp()));
+    auto ifOp = scf::IfOp::create(builder, loc, firstWarp, false);
+    {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      Value cell = sharedPointer(arith::AddIOp::create(
+          builder, loc, poolAddress(), constantIndex(tmemAddressOffset)));
+      auto cta1 = NVVM::CTAGroupKindAttr::get(ctx, NVVM::CTAGroupKind::CTA_1);
+      NVVM::Tcgen05AllocOp::create(
+          builder, loc, cell,
+          arith::ConstantIntOp::create(builder, loc, builder.getI32Type(),
+                                       tmemColumns),
+          cta1);
+      NVVM::Tcgen05RelinquishAllocPermitOp::create(builder, loc, cta1);
+    }
+  }
+  // Every thread sees initialized barriers (and the tensor-memory address)
+  // before any partition starts.
+  gpu::BarrierOp::create(builder, loc);
+  if (tcgen05) {
+    auto cellType = MemRefType::get({1}, builder.getI32Type(),
+                                    MemRefLayoutAttrInterface(), workgroup);
+    Value cell = memref::ViewOp::create(builder, loc, cellType, sharedPool,
+                                        constantIndex(tmemAddressOffset),
+                                        ValueRange());
+    tmemBase = memref::LoadOp::create(builder, loc, cell,
+                                      ValueRange{constantIndex(0)});
+    mmaDoneCount = memref::AllocaOp::create(
+        builder, loc, MemRefType::get({}, builder.getIndexType()));
+    memref::StoreOp::create(builder, loc, constantIndex(0), mmaDoneCount);
+  }
+}
+
+LogicalResult KernelEmitter::run(ModuleOp module) {
+  if (failed(plan()))
+    return failure();
+  MLIRContext *ctx = func.getContext();
+  Location loc = func.getLoc();
+
+  builder.setInsertionPointToEnd(module.getBody());
+  std::string features = chip.starts_with("sm_100") ? "+ptx86" : "+ptx80";
+  auto target = NVVM::NVVMTargetAttr::get(ctx, /*optLevel=*/3,
+                                          "nvptx64-nvidia-cuda", chip, features);
+  auto gpuModule = gpu::GPUModuleOp::create(
+      builder, loc, (func.getName() + "_kernel").str(),
+      builder.getArrayAttr({target}));
+  builder.setInsertionPointToStart(gpuModule.getBody());
+  auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  memref::GlobalOp::create(
+      builder, loc, "__weft_shared_pool", builder.getStringAttr("private"),
+      MemRefType::get({0}, builder.getI8Type(), MemRefLayoutAttrInterface(),
+                      workgroup),
+      Attribute(), /*constant=*/false, builder.getI64IntegerAttr(kSlotAlignment));
+
+  SmallVector<Type> inputs(func.getArgumentTypes());
+  auto pointerType = LLVM::LLVMPointerType::get(ctx);
+  inputs.append(tmaParameters.size(), pointerType);
+  kernel = gpu::GPUFuncOp::create(builder, loc, func.getName(),
+                                  builder.getFunctionType(inputs, {}));
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                  builder.getUnitAttr());
+  // Becomes .maxntid / .reqntid in the PTX.
+  kernel.setKnownBlockSizeAttr(builder.getDenseI32ArrayAttr(
+      {int32_t(blockThreads), 1, 1}));
+  // setmaxnreg needs the entry register count fixed at compile time.
+  kernel->setAttr("nvvm.maxnreg",
+                  builder.getI32IntegerAttr(int32_t(entryRegisters())));
+  for (auto [from, to] :
+       llvm::zip(func.getArguments(), kernel.getArguments()))
+    mapping.map(from, to);
+
+  builder.setInsertionPointToStart(&kernel.getBody().front());
+  emitPrologue(loc);
+  ThreadGroup block;
+  block.localThread = threadId;
+  block.threads = blockThreads;
+  if (failed(emitBlock(func.getBody().front(), block)))
+    return failure();
+  if (tcgen05) {
+    // The warp that allocated tensor memory frees it once nobody reads it.
+    gpu::BarrierOp::create(builder, loc);
+    Value firstWarp = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::ult, threadId,
+        constantIndex(machine.getThreadsPerWarp()));
+    auto ifOp = scf::IfOp::create(builder, loc, firstWarp, false);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    NVVM::Tcgen05DeallocOp::create(
+        builder, loc,
+        LLVM::IntToPtrOp::create(builder, loc,
+                                 LLVM::LLVMPointerType::get(ctx, 6), tmemBase),
+        arith::ConstantIntOp::create(builder, loc, builder.getI32Type(),
+                                     tmemColumns),
+        NVVM::CTAGroupKindAttr::get(ctx, NVVM::CTAGroupKind::CTA_1));
+  }
+  gpu::ReturnOp::create(builder, loc);
+
+  // The launch contract, read by weft-translate --export-cubin.
+  SmallVector<Attribute> params;
+  auto entry = [&](ArrayRef<NamedAttribute> fields) {
+    params.push_back(builder.getDictionaryAttr(fields));
+  };
+  auto named = [&](StringRef name, Attribute value) {
+    return builder.getNamedAttr(name, value);
+  };
+  for (BlockArgument arg : func.getArguments()) {
+    if (auto memref = dyn_cast<MemRefType>(arg.getType())) {
+      entry({named("kind", builder.getStringAttr("memref")),
+             named("arg", builder.getI64IntegerAttr(arg.getArgNumber())),
+             named("element", TypeAttr::get(memref.getElementType())),
+             named("rank", builder.getI64IntegerAttr(memref.getRank()))});
+    } else {
+      entry({named("kind", builder.getStringAttr("scalar")),
+             named("arg", builder.getI64IntegerAttr(arg.getArgNumber())),
+             named("type", TypeAttr::get(arg.getType()))});
+    }
+  }
+  for (TMAFill *fill : tmaParameters)
+    entry({named("kind", builder.getStringAttr("tma")),
+           named("arg", builder.getI64IntegerAttr(fill->sourceArgument)),
+           named("box", builder.getDenseI64ArrayAttr(
+                            {fill->boxRows, fill->boxColumns})),
+           named("element", TypeAttr::get(cast<MemRefType>(
+                                              fill->descriptorType.getTensor())
+                                              .getElementType())),
+           named("swizzle", builder.getI64IntegerAttr(fill->swizzleBytes))});
+  SmallVector<NamedAttribute> launch{
+      named("kernel", builder.getStringAttr(func.getName())),
+      named("target", builder.getStringAttr(chip)),
+      named("block", builder.getDenseI64ArrayAttr({blockThreads, 1, 1})),
+      named("shared_memory_bytes", builder.getI64IntegerAttr(sharedBytes)),
+      named("params", builder.getArrayAttr(params))};
+  if (auto grid = func->getAttrOfType<DenseI64ArrayAttr>("weft.grid"))
+    launch.push_back(named("grid", grid));
+  gpuModule->setAttr("weft.launch", builder.getDictionaryAttr(launch));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Ops.
+//===----------------------------------------------------------------------===//
+
+LogicalResult KernelEmitter::emitBlock(Block &block, ThreadGroup &group) {
+  for (Operation &op : block)
+    if (failed(emitOp(&op, group)))
+      return failure();
+  return success();
+}
+
+/// Tile values that are evaluated where they are used rather than where they
+/// are defined: constants, elementwise math, broadcasts, loads read by an
+/// elementwise consumer.
+static bool isDeferred(Operation *op) {
+  if (op->getNumResults() != 1 || !isa<RankedTensorType>(op->getResultTypes()[0]))
+    return false;
+  if (isa<tile::LoadOp, tile::BroadcastOp>(op))
+    return true;
+  if (isa<arith::ConstantOp>(op))
+    return true;
+  Dialect *dialect = op->getDialect();
+  return dialect && isa<arith::ArithDialect, math::MathDialect>(dialect) &&
+         op->hasTrait<OpTrait::Elementwise>();
+}
+
+LogicalResult KernelEmitter::emitOp(Operation *op, ThreadGroup &group) {
+  Location loc = op->getLoc();
+  if (!isa<pipe::ReleaseOp>(op) && !isPure(op))
+    group.synchronized = false;
+  if (isa<func::ReturnOp, scf::YieldOp, pipe::CreateChannelOp>(op))
+    return success();
+  if (auto ws = dyn_cast<pipe::WarpSpecializeOp>(op))
+    return emitWarpSpecialize(ws);
+  if (auto loop = dyn_cast<scf::ForOp>(op))
+    return emitFor(loop, group);
+  if (auto put = dyn_cast<pipe::PutOp>(op))
+    return emitPut(put, group);
+  if (auto get = dyn_cast<pipe::GetOp>(op))
+    return emitGet(get, group);
+  if (auto release = dyn_cast<pipe::ReleaseOp>(op))
+    return emitRelease(release, group);
+  if (auto dot = dyn_cast<tile::DotOp>(op))
+    return emitDot(dot, group);
+  if (auto store = dyn_cast<tile::StoreOp>(op))
+    return emitStore(store, group);
+  if (auto programId = dyn_cast<tile::ProgramIdOp>(op)) {
+    auto dim = static_cast<gpu::Dimension>(programId.getDim());
+    mapping.map(programId.getResult(), gpu::BlockIdOp::create(builder, loc, dim));
+    return success();
+  }
+  if (auto numPrograms = dyn_cast<tile::NumProgramsOp>(op)) {
+    auto dim = static_cast<gpu::Dimension>(numPrograms.getDim());
+    mapping.map(numPrograms.getResult(),
+                gpu::GridDimOp::create(builder, loc, dim));
+    return success();
+  }
+  // A zero tile that seeds a wgmma accumulator.
+  if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+    if (!isa<RankedTensorType>(constant.getType())) {
+      builder.clone(*op, mapping);
+      return success();
+    }
+  }
+  if (isDeferred(op))
+    return success();
+  bool scalar = llvm::all_of(op->getResultTypes(), [](Type type) {
+                  return type.isIntOrIndexOrFloat();
+                }) &&
+                llvm::all_of(op->getOperandTypes(), [](Type type) {
+                  return type.isIntOrIndexOrFloat();
+                }) &&
+                op->getNumRegions() == 0;
+  if (scalar && isa<arith::ArithDialect, math::MathDialect,
+                    affine::AffineDialect>(op->getDialect())) {
+    builder.clone(*op, mapping);
+    return success();
+  }
+  return op->emitError("'") << op->getName()
+                            << "' is not lowered to NVIDIA kernels yet ("
+                            << chip << ")";
+}
+
+LogicalResult KernelEmitter::emitWarpSpecialize(pipe::WarpSpecializeOp ws) {
+  Location loc = ws.getLoc();
+  Value warp = arith::DivUIOp::create(builder, loc, threadId,
+                                      constantIndex(machine.getThreadsPerWarp()));
+  int64_t firstWarp = 0;
+  unsigned partitionIndex = 0;
+  for (pipe::PartitionOp partition :
+       ws.getBody().front().getOps<pipe::PartitionOp>()) {
+    int64_t warps = partition.getWarps();
+    Value inside = arith::AndIOp::create(
+        builder, loc,
+        arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::uge, warp,
+                              constantIndex(firstWarp)),
+        arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult, warp,
+                              constantIndex(firstWarp + warps)));
+    auto ifOp = scf::IfOp::create(builder, loc, inside, /*withElse=*/false);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    ThreadGroup group;
+    group.threads = warps * machine.getThreadsPerWarp();
+    group.localThread = arith::SubIOp::create(
+        builder, loc, threadId,
+        constantIndex(firstWarp * machine.getThreadsPerWarp()));
+    // Named barrier 0 is the whole block's.
+    group.namedBarrier = ++partitionIndex;
+    if (group.namedBarrier > 15)
+      return partition.emitError("more than 15 partitions");
+    if (std::optional<uint32_t> budget = partition.getRegisters()) {
+      if (*budget % 8 != 0 || *budget < 24 || *budget > 256)
+        return partition.emitError("setmaxnreg takes a multiple of 8 in "
+                                   "[24, 256], not ")
+               << *budget;
+      if (int64_t(*budget) < entryRegisters())
+        NVVM::SetMaxRegisterOp::create(builder, loc, *budget,
+                                       NVVM::SetMaxRegisterAction::decrease);
+      else if (int64_t(*budget) > entryRegisters())
+        NVVM::SetMaxRegisterOp::create(builder, loc, *budget,
+                                       NVVM::SetMaxRegisterAction::increase);
+    }
+    if (failed(emitBlock(partition.getBody().front(), group)))
+      return failure();
+    // Code after the join runs with the entry register count again.
+    if (std::optional<uint32_t> budget = partition.getRegisters()) {
+      if (int64_t(*budget) < entryRegisters())
+        NVVM::SetMaxRegisterOp::create(builder, loc, entryRegisters(),
+                                       NVVM::SetMaxRegisterAction::increase);
+      else if (int64_t(*budget) > entryRegisters())
+        NVVM::SetMaxRegisterOp::create(builder, loc, entryRegisters(),
+                                       NVVM::SetMaxRegisterAction::decrease);
+    }
+    firstWarp += warps;
+  }
+  // Partitions join: values they put are read by the whole block next.
+  gpu::BarrierOp::create(builder, loc);
+  return success();
+}
+
+LogicalResult KernelEmitter::emitFor(scf::ForOp loop, ThreadGroup &group) {
+  Location loc = loop.getLoc();
+  SmallVector<Value> inits;
+  for (auto [init, iterArg] :
+       llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs())) {
+    if (accumulators.contains(init) || !isa<RankedTensorType>(init.getType())) {
+      Value mapped = lookup(init);
+      if (!mapped)
+        return loop.emitError("loop-carried value has no lowering");
+      inits.push_back(mapped);
+      if (accumulators.contains(init))
+        accumulators.insert(iterArg);
+      continue;
+    }
+    // A zero tile seeding an accumulator that only tile.dot updates.
+    auto constant = init.getDefiningOp<arith::ConstantOp>();
+    auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
+                          : DenseElementsAttr();
+    bool zero = dense && dense.isSplat() &&
+                dense.getElementType().isF32() &&
+                dense.getSplatValue<APFloat>().isZero();
+    if (!zero)
+      return loop.emitError("a loop-carried tile must be a wgmma accumulator "
+                            "starting at zero");
+    auto tensor = cast<RankedTensorType>(init.getType());
+    if (ampere) {
+      // Fragments live in a private array that SROA turns into registers
+      // (every index is a constant after unrolling).
+      FailureOr<WarpTiling> tiling =
+          warpTiling(loop, tensor, group.threads);
+      if (failed(tiling))
+        return failure();
+      auto fragment = VectorType::get({2, 2}, builder.getF32Type());
+      Value fragments;
+      {
+        // Entry-block allocas are the ones SROA promotes.
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPointToStart(&kernel.getBody().front());
+        fragments = memref::AllocaOp::create(
+            builder, loc,
+            MemRefType::get({tiling->tilesM, tiling->tilesN}, fragment));
+      }
+      Value zero = arith::ConstantOp::create(
+          builder, loc, DenseElementsAttr::get(fragment, 0.0f));
+      for (int64_t i = 0; i < tiling->tilesM; ++i)
+        for (int64_t j = 0; j < tiling->tilesN; ++j)
+          memref::StoreOp::create(builder, loc, zero, fragments,
+                                  ValueRange{constantIndex(i), constantIndex(j)});
+      // The array itself is not carried: pointers through loop phis would
+      // keep SROA from promoting it.
+      inits.push_back(constantIndex(0));
+      fragmentArrays[iterArg] = fragments;
+      accumulators.insert(iterArg);
+      continue;
+    }
+    if (tcgen05) {
+      // The accumulator is a tensor-memory address; the loop's first MMA
+      // overwrites instead of adding (see zeroSeeded).
+      inits.push_back(arith::AddIOp::create(
+          builder, loc, tmemBase,
+          arith::ConstantIntOp::create(builder, loc, builder.getI32Type(),
+                                       tmemNextColumn)));
+      tmemNextColumn += tensor.getDimSize(1);
+      accumulators.insert(iterArg);
+      continue;
+    }
+    auto accType = nvgpu::WarpgroupAccumulatorType::get(
+        builder.getContext(),
+        VectorType::get(tensor.getShape(), tensor.getElementType()));
+    inits.push_back(
+        nvgpu::WarpgroupMmaInitAccumulatorOp::create(builder, loc, accType));
+    accumulators.insert(iterArg);
+  }
+  auto newLoop = scf::ForOp::create(builder, loc, lookup(loop.getLowerBound()),
+                                    lookup(loop.getUpperBound()),
+                                    lookup(loop.getStep()), inits);
+  mapping.map(loop.getInductionVar(), newLoop.getInductionVar());
+  for (auto [init, iterArg] :
+       llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs()))
+    if (accumulators.contains(iterArg) && !accumulators.contains(init))
+      zeroSeeded[iterArg] = {newLoop.getInductionVar(),
+                             newLoop.getLowerBound()};
+  for (auto [from, to] :
+       llvm::zip(loop.getRegionIterArgs(), newLoop.getRegionIterArgs()))
+    mapping.map(from, fragmentArrays.count(from) ? fragmentArrays[from] : to);
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(newLoop.getBody());
+    // A wgmma issued late in one iteration is still in flight at the top
+    // of the next.
+    bool issuesWgmma = false;
+    loop.getBody()->walk([&](tile::DotOp) { issuesWgmma = true; });
+    group.pendingMma |= issuesWgmma && !ampere; // mma.sync is synchronous
+    group.synchronized = false;
+    if (failed(emitBlock(*loop.getBody(), group)))
+      return failure();
+    SmallVector<Value> yielded;
+    for (Value value : loop.getBody()->getTerminator()->getOperands()) {
+      Value mapped = lookup(value);
+      if (mapped && isa<MemRefType>(mapped.getType()) &&
+          accumulators.contains(value))
+        mapped = constantIndex(0);
+      if (!mapped)
+        return loop.emitError("yielded value has no lowering");
+      yielded.push_back(mapped);
+    }
+    // scf.for::create added an empty yield for loops without results.
+    if (Operation *last = newLoop.getBody()->getTerminator();
+        isa<scf::YieldOp>(last))
+      last->erase();
+    builder.setInsertionPointToEnd(newLoop.getBody());
+    scf::YieldOp::create(builder, loc, yielded);
+  }
+  for (auto [from, to] : llvm::zip(loop.getResults(), newLoop.getResults())) {
+    Value iterArg = loop.getRegionIterArgs()[from.getResultNumber()];
+    mapping.map(from,
+                fragmentArrays.count(iterArg) ? fragmentArrays[iterArg] : to);
+    if (accumulators.contains(loop.getInitArgs()[from.getResultNumber()]) ||
+        accumulators.contains(loop.getRegionIterArgs()[from.getResultNumber()]))
+      accumulators.insert(from);
+  }
+  return success();
+}
+
+LogicalResult KernelEmitter::emitPut(pipe::PutOp put, ThreadGroup &group) {
+  Location loc = put.getLoc();
+  ChannelPlan &plan = channels[put.getChannel()];
+  auto [slotValue, parity] = nextSlot(group, put.getChannel(), kPuts);
+  Value slot = slotValue;
+  Value freeParity = arith::XOrIOp::create(
+      builder, loc, parity,
+      arith::ConstantIntOp::create(builder, loc, builder.getI1Type(), 1));
+
+  if (plan.tma) {
+    auto load = put.getValue().getDefiningOp<tile::LoadOp>();
+    TMAFill &fill = *plan.tma;
+    onElectedThread(group, [&] {
+      waitParity(plan.empty, slot, freeParity);
+      // Out-of-bounds elements (zero-filled) count toward the transaction
+      // too, so every copy delivers its whole box.
+      nvgpu::MBarrierArriveExpectTxOp::create(
+          builder, loc, plan.full,
+          constantIndex(plan.payload.getNumElements() *
+                        elementBytes(plan.payload.getElementType())),
+          slot, Value());
+      Value row = lookup(load.getOffsets()[0]);
+      Value column = lookup(load.getOffsets()[1]);
+      auto elementType = plan.payload.getElementType();
+      auto workgroup = gpu::AddressSpaceAttr::get(builder.getContext(),
+                                                  gpu::AddressSpace::Workgroup);
+      for (int64_t copy = 0; copy < fill.copies; ++copy) {
+        // Copies of one slot lie one after another, each a dense box.
+        int64_t boxElements = fill.boxRows * fill.boxColumns;
+        auto flatType = MemRefType::get({plan.payload.getNumElements()},
+                                        elementType, MemRefLayoutAttrInterface(),
+                                        workgroup);
+        Value slotBase = memref::ViewOp::create(
+            builder, loc, flatType, sharedPool,
+            arith::AddIOp::create(
+                builder, loc, constantIndex(plan.offset),
+                arith::MulIOp::create(builder, loc, slot,
+                                      constantIndex(plan.slotBytes))),
+            ValueRange());
+        Value box = memref::ReinterpretCastOp::create(
+            builder, loc,
+            MemRefType::get({fill.boxRows, fill.boxColumns}, elementType,
+                            StridedLayoutAttr::get(builder.getContext(),
+                                                   copy * boxElements,
+                                                   {fill.boxColumns, 1}),
+                            workgroup),
+            slotBase, copy * boxElements,
+            ArrayRef<int64_t>{fill.boxRows, fill.boxColumns},
+            ArrayRef<int64_t>{fill.boxColumns, 1});
+        Value columnOffset = arith::AddIOp::create(
+            builder, loc, column, constantIndex(copy * fill.boxColumns));
+        // TMA coordinates run innermost dimension first.
+        nvgpu::TmaAsyncLoadOp::create(builder, loc, box, plan.full,
+                                      plan.descriptor,
+                                      ValueRange{columnOffset, row}, slot,
+                                      Value(), Value());
+      }
+    });
+    return success();
+  }
+
+  if (plan.asyncCopies) {
+    waitParity(plan.empty, slot, freeParity);
+    emitAsyncCopyFill(plan, put.getValue().getDefiningOp<tile::LoadOp>(), slot,
+                      group);
+    return success();
+  }
+
+  // Values computed by the group's threads: every thread waits for the slot,
+  // writes its share, and arrives (plan.fullArrivals counts them).
+  waitParity(plan.empty, slot, freeParity);
+  Value view = slotView(plan, slot);
+  Value value = put.getValue();
+  if (accumulators.contains(value) && ampere) {
+    auto tensor = cast<RankedTensorType>(value.getType());
+    if (failed(warpTiling(put, tensor, group.threads)))
+      return failure();
+    emitMmaSyncAccumulatorStore(lookup(value), tensor, view, group);
+  } else if (accumulators.contains(value) && tcgen05) {
+    auto tensor = cast<RankedTensorType>(value.getType());
+    if (group.threads != 128 || tensor.getDimSize(0) != 128)
+      return put.emitError("tensor memory is read by one warp group of 128 "
+                           "threads, a row each");
+    emitTcgen05AccumulatorRead(lookup(value), view, group);
+  } else if (accumulators.contains(value)) {
+    NVVM::WgmmaWaitGroupSyncOp::create(builder, loc, 0);
+    nvgpu::WarpgroupMmaStoreOp::create(builder, loc, lookup(value), view);
+  } else if (failed(emitElementwise(value, group,
+                                    [&](ValueRange indices, Value element) {
+                                      memref::StoreOp::create(builder, loc,
+                                                              element, view,
+                                                              indices);
+                                    }))) {
+    return failure();
+  }
+  // Readers may be wgmma / tcgen05 (the async proxy, which Ampere lacks).
+  if (!ampere)
+    NVVM::FenceProxyOp::create(
+      builder, loc,
+      NVVM::ProxyKindAttr::get(builder.getContext(),
+                               NVVM::ProxyKind::async_shared),
+      NVVM::SharedSpaceAttr::get(builder.getContext(),
+                                 NVVM::SharedSpace::shared_cta));
+  nvgpu::MBarrierArriveOp::create(
+      builder, loc, nvgpu::MBarrierTokenType::get(builder.getContext()),
+      plan.full, slot);
+  return success();
+}
+
+LogicalResult KernelEmitter::emitGet(pipe::GetOp get, ThreadGroup &group) {
+  ChannelPlan &plan = channels[get.getChannel()];
+  auto [slot, parity] = nextSlot(group, get.getChannel(), kGets);
+  waitParity(plan.full, slot, parity);
+  mapping.map(get.getValue(), slotView(plan, slot));
+  slotOfGet[get.getValue()] = get.getChannel();
+  slotIndexOfGet[get.getValue()] = slot;
+  return success();
+}
+
+LogicalResult KernelEmitter::emitRelease(pipe::ReleaseOp release,
+                                         ThreadGroup &group) {
+  Location loc = release.getLoc();
+  ChannelPlan &plan = channels[release.getChannel()];
+  if (tcgen05 && group.pendingMma) {
+    // tcgen05.commit arrives on the slot's empty barrier once the MMAs
+    // issued so far (which read the slot) complete.
+    Value slot = nextSlot(group, release.getChannel(), kReleases).first;
+    onElectedThread(group, [&] {
+      Value barrier = nvgpu::MBarrierGetOp::create(
+          builder, loc, builder.getI64Type(), plan.empty, slot);
+      NVVM::Tcgen05CommitOp::create(
+          builder, loc, sharedPointer(barrier), Value(),
+          NVVM::CTAGroupKindAttr::get(builder.getContext(),
+                                      NVVM::CTAGroupKind::CTA_1));
+    });
+    return success();
+  }
+  // The slot is free once nothing in flight reads it.
+  if (group.pendingMma)
+    NVVM::WgmmaWaitGroupSyncOp::create(builder, loc, 0);
+  group.pendingMma = false;
+  if (!group.synchronized)
+    syncGroup(group);
+  group.synchronized = true;
+  Value slot = nextSlot(group, release.getChannel(), kReleases).first;
+  onElectedThread(group, [&] {
+    nvgpu::MBarrierArriveOp::create(
+        builder, loc, nvgpu::MBarrierTokenType::get(builder.getContext()),
+        plan.empty, slot);
+  });
+  return success();
+}
+
+LogicalResult KernelEmitter::emitDot(tile::DotOp dot, ThreadGroup &group) {
+  Location loc = dot.getLoc();
+  if (tcgen05 && accumulators.contains(dot.getAcc()))
+    return emitTcgen05Dot(dot, group);
+  if (ampere && accumulators.contains(dot.getAcc()))
+    return emitMmaSyncDot(dot, group);
+  if (!accumulators.contains(dot.getAcc()))
+    return dot.emitError("tile.dot accumulates into a wgmma accumulator "
+                         "(a loop-carried zero tile) on ")
+           << chip;
+  Value operands[2] = {dot.getLhs(), dot.getRhs()};
+  Value descriptors[2];
+  for (int i = 0; i < 2; ++i) {
+    auto channel = slotOfGet.find(operands[i]);
+    if (channel == slotOfGet.end() || !channels[channel->second].tma)
+      return dot.emitError("wgmma reads both operands from TMA-filled "
+                           "channel slots (run weft-schedule and "
+                           "weft-specialize first)");
+    ChannelPlan &plan = channels[channel->second];
+    auto tensor = cast<RankedTensorType>(operands[i].getType());
+    int64_t rowBytes =
+        tensor.getDimSize(1) * elementBytes(tensor.getElementType());
+    // K-major operands (lhs, and rhs with transpose_rhs) hold K in one
+    // swizzle row.
+    bool kMajor = i == 0 || dot.getTransposeRhs();
+    // Matrix descriptors are generated for the 128-byte swizzle only.
+    if (kMajor ? rowBytes != kSwizzleBytes : rowBytes % kSwizzleBytes != 0)
+      return dot.emitError("wgmma operands need 128-byte swizzled rows: ")
+             << (kMajor ? "K" : "N") << " tile of " << rowBytes
+             << " bytes (use a K tile of " << kSwizzleBytes << " bytes, e.g. "
+             << kSwizzleBytes / elementBytes(tensor.getElementType())
+             << " elements)";
+    auto workgroup = gpu::AddressSpaceAttr::get(builder.getContext(),
+                                                gpu::AddressSpace::Workgroup);
+    auto operandType =
+        MemRefType::get(tensor.getShape(), tensor.getElementType(),
+                        MemRefLayoutAttrInterface(), workgroup);
+    descriptors[i] = nvgpu::WarpgroupGenerateDescriptorOp::create(
+        builder, loc,
+        nvgpu::WarpgroupMatrixDescriptorType::get(builder.getContext(),
+                                                  operandType),
+        lookup(operands[i]), plan.descriptor);
+  }
+  Value acc = lookup(dot.getAcc());
+  auto mma = nvgpu::WarpgroupMmaOp::create(
+      builder, loc, acc.getType(), descriptors[0], descriptors[1],
+      /*waitGroup=*/nullptr, /*transposeA=*/nullptr,
+      /*transposeB=*/dot.getTransposeRhs() ? nullptr : builder.getUnitAttr(),
+      acc);
+  mapping.map(dot.getResult(), mma.getResult());
+  accumulators.insert(dot.getResult());
+  group.pendingMma = true;
+  return success();
+}
+
+FailureOr<KernelEmitter::WarpTiling>
+KernelEmitter::warpTiling(Operation *op, RankedTensorType acc,
+                          int64_t threads) {
+  int64_t warps = threads / machine.getThreadsPerWarp();
+  int64_t m = acc.getDimSize(0), n = acc.getDimSize(1);
+  WarpTiling tiling;
+  tiling.warpsM = warps >= 2 ? 2 : 1;
+  tiling.warpsN = warps / tiling.warpsM;
+  if (tiling.warpsM * tiling.warpsN != warps || m % (16 * tiling.warpsM) ||
+      n % (8 * tiling.warpsN))
+    return op->emitError("mma.sync needs the ")
+           << m << " x " << n << " accumulator to split into m16n8 tiles over "
+           << warps << " warps";
+  tiling.tilesM = m / (16 * tiling.warpsM);
+  tiling.tilesN = n / (8 * tiling.warpsN);
+  return tiling;
+}
+
+void KernelEmitter::emitAsyncCopyFill(ChannelPlan &plan, tile::LoadOp load,
+                                      Value slot, ThreadGroup &group) {
+  Location loc = load.getLoc();
+  int64_t rows = plan.payload.getDimSize(0), columns = plan.payload.getDimSize(1);
+  int64_t perCopy = 16 / elementBytes(plan.payload.getElementType());
+  int64_t copiesPerRow = columns / perCopy;
+  Value source = lookup(load.getSource());
+  Value row0 = lookup(load.getOffsets()[0]);
+  Value column0 = lookup(load.getOffsets()[1]);
+  // The group's threads take the 16-byte pieces round robin.
+  auto loop = scf::ForOp::create(builder, loc, group.localThread,
+                                 constantIndex(rows * copiesPerRow),
+                                 constantIndex(group.threads));
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(loop.getBody());
+    Value piece = loop.getInductionVar();
+    Value row = arith::DivUIOp::create(builder, loc, piece,
+                                       constantIndex(copiesPerRow));
+    Value column = arith::MulIOp::create(
+        builder, loc,
+        arith::RemUIOp::create(builder, loc, piece, constantIndex(copiesPerRow)),
+        constantIndex(perCopy));
+    Value sourceRow = arith::AddIOp::create(builder, loc, row0, row);
+    Value sourceColumn = arith::AddIOp::create(builder, loc, column0, column);
+    Value available;
+    if (load.getMasked()) {
+      // Elements past the source's edge are zero-filled: copy only those
+      // inside (none for rows past the end).
+      Value rowsLeft = memref::DimOp::create(builder, loc, source, 0);
+      Value columnsLeft = memref::DimOp::create(builder, loc, source, 1);
+      Value inRows = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult,
+                                           sourceRow, rowsLeft);
+      Value remaining = arith::SubIOp::create(
+          builder, loc,
+          arith::MaxUIOp::create(builder, loc, columnsLeft, sourceColumn),
+          sourceColumn);
+      Value clamped = arith::MinUIOp::create(builder, loc, remaining,
+                                             constantIndex(perCopy));
+      available = arith::SelectOp::create(builder, loc, inRows, clamped,
+                                          constantIndex(0));
+      // Keep the (unread) source address inside the tensor.
+      sourceRow = arith::SelectOp::create(builder, loc, inRows, sourceRow,
+                                          constantIndex(0));
+      sourceColumn = arith::SelectOp::create(
+          builder, loc,
+          arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                available, constantIndex(0)),
+          constantIndex(0), sourceColumn);
+    }
+    nvgpu::DeviceAsyncCopyOp::create(
+        builder, loc, nvgpu::DeviceAsyncTokenType::get(builder.getContext()),
+        plan.slots, ValueRange{slot, row, column}, source,
+        ValueRange{sourceRow, sourceColumn}, builder.getIndexAttr(perCopy),
+        available, UnitAttr());
+  }
+  // Each thread's arrival fires when its own copies have landed.
+  Value barrier = nvgpu::MBarrierGetOp::create(builder, loc,
+                                               builder.getI64Type(), plan.full,
+                                               slot);
+  NVVM::CpAsyncMBarrierArriveOp::create(builder, loc, sharedPointer(barrier),
+                                        builder.getBoolAttr(true));
+}
+
+LogicalResult KernelEmitter::emitMmaSyncDot(tile::DotOp dot,
+                                            ThreadGroup &group) {
+  Location loc = dot.getLoc();
+  auto lhsType = cast<RankedTensorType>(dot.getLhs().getType());
+  auto resultType = cast<RankedTensorType>(dot.getType());
+  Type element = lhsType.getElementType();
+  if (!element.isF16() ||
+      cast<RankedTensorType>(dot.getRhs().getType()).getElementType() !=
+          element ||
+      !resultType.getElementType().isF32())
+    // (upstream's nvgpu.mma.sync lowering has no bf16 PTX types)
+    return dot.emitError("mma.sync GEMMs take f16 operands into f32 on ")
+           << chip;
+  int64_t k = lhsType.getDimSize(1);
+  if (k % 16 != 0)
+    return dot.emitError("mma.sync steps K by 16; a K tile of ")
+           << k << " is not a multiple";
+  Value operands[2] = {dot.getLhs(), dot.getRhs()};
+  for (Value operand : operands) {
+    auto channel = slotOfGet.find(operand);
+    if (channel == slotOfGet.end() || !channels[channel->second].asyncCopies)
+      return dot.emitError("mma.sync reads both operands from channel slots "
+                           "filled by cp.async (run weft-schedule and "
+                           "weft-specialize first)");
+  }
+  FailureOr<WarpTiling> tiling = warpTiling(dot, resultType, group.threads);
+  if (failed(tiling))
+    return failure();
+  bool transposed = dot.getTransposeRhs();
+  Value a = lookup(dot.getLhs()), b = lookup(dot.getRhs());
+  Value fragments = lookup(dot.getAcc());
+  // This thread's warp and lane, and the warp's corner of the tile.
+  Value warp = arith::DivUIOp::create(builder, loc, group.localThread,
+                                      constantIndex(32));
+  Value lane = arith::RemUIOp::create(builder, loc, group.localThread,
+                                      constantIndex(32));
+  Value warpRow = arith::MulIOp::create(
+      builder, loc,
+      arith::DivUIOp::create(builder, loc, warp, constantIndex(tiling->warpsN)),
+      constantIndex(tiling->tilesM * 16));
+  Value warpColumn = arith::MulIOp::create(
+      builder, loc,
+      arith::RemUIOp::create(builder, loc, warp, constantIndex(tiling->warpsN)),
+      constantIndex(tiling->tilesN * 8));
+  // ldmatrix: lanes 0-15 address rows 0-15 of a 16-row block, lanes 16-31
+  // the same rows 8 columns on.
+  Value laneRow = arith::RemUIOp::create(builder, loc, lane, constantIndex(16));
+  Value laneHalf = arith::MulIOp::create(
+      builder, loc, arith::DivUIOp::create(builder, loc, lane, constantIndex(16)),
+      constantIndex(8));
+  auto f16 = builder.getF16Type();
+  for (int64_t step = 0; step < k / 16; ++step) {
+    SmallVector<Value> aFragments, bFragments;
+    for (int64_t i = 0; i < tiling->tilesM; ++i) {
+      Value row = arith::AddIOp::create(
+          builder, loc, warpRow,
+          arith::AddIOp::create(builder, loc, constantIndex(i * 16), laneRow));
+      Value column = arith::AddIOp::create(builder, loc,
+                                           constantIndex(step * 16), laneHalf);
+      aFragments.push_back(nvgpu::LdMatrixOp::create(
+          builder, loc, VectorType::get({4, 2}, f16), a, ValueRange{row, column},
+          /*transpose=*/false, /*numTiles=*/4));
+    }
+    for (int64_t j = 0; j < tiling->tilesN; ++j) {
+      Value n0 = arith::AddIOp::create(builder, loc, warpColumn,
+                                       constantIndex(j * 8));
+      Value kRow = arith::AddIOp::create(builder, loc, constantIndex(step * 16),
+                                         laneRow);
+      // B is K x N (N contiguous): transposed 8x8 loads give the k-pairs a
+      // thread needs; B^T (N x K) is read like A.
+      if (transposed) {
+        Value nRow = arith::AddIOp::create(
+            builder, loc, n0,
+            arith::RemUIOp::create(builder, loc, lane, constantIndex(8)));
+        Value kColumn = arith::AddIOp::create(
+            builder, loc, constantIndex(step * 16),
+            arith::MulIOp::create(
+                builder, loc,
+                arith::RemUIOp::create(
+                    builder, loc,
+                    arith::DivUIOp::create(builder, loc, lane, constantIndex(8)),
+                    constantIndex(2)),
+                constantIndex(8)));
+        bFragments.push_back(nvgpu::LdMatrixOp::create(
+            builder, loc, VectorType::get({2, 2}, f16), b,
+            ValueRange{nRow, kColumn}, false, 2));
+      } else {
+        bFragments.push_back(nvgpu::LdMatrixOp::create(
+            builder, loc, VectorType::get({2, 2}, f16), b,
+            ValueRange{kRow, n0}, true, 2));
+      }
+    }
+    for (int64_t i = 0; i < tiling->tilesM; ++i)
+      for (int64_t j = 0; j < tiling->tilesN; ++j) {
+        SmallVector<Value> index{constantIndex(i), constantIndex(j)};
+        Value c = memref::LoadOp::create(builder, loc, fragments, index);
+        Value d = nvgpu::MmaSyncOp::create(builder, loc, aFragments[i],
+                                           bFragments[j], c,
+                                           ArrayRef<int64_t>{16, 8, 16});
+        memref::StoreOp::create(builder, loc, d, fragments, index);
+      }
+  }
+  mapping.map(dot.getResult(), fragments);
+  accumulators.insert(dot.getResult());
+  return success();
+}
+
+void KernelEmitter::emitMmaSyncAccumulatorStore(Value fragments,
+                                                RankedTensorType type,
+                                                Value view,
+                                                ThreadGroup &group) {
+  Location loc = func.getLoc();
+  WarpTiling tiling = *warpTiling(func, type, group.threads);
+  Value warp = arith::DivUIOp::create(builder, loc, group.localThread,
+                                      constantIndex(32));
+  Value lane = arith::RemUIOp::create(builder, loc, group.localThread,
+                                      constantIndex(32));
+  // m16n8 accumulator: lane / 4 picks the row (and row + 8), lane % 4 the
+  // column pair.
+  Value row0 = arith::AddIOp::create(
+      builder, loc,
+      arith::MulIOp::create(
+          builder, loc,
+          arith::DivUIOp::create(builder, loc, warp,
+                                 constantIndex(tiling.warpsN)),
+          constantIndex(tiling.tilesM * 16)),
+      arith::DivUIOp::create(builder, loc, lane, constantIndex(4)));
+  Value column0 = arith::AddIOp::create(
+      builder, loc,
+      arith::MulIOp::create(
+          builder, loc,
+          arith::RemUIOp::create(builder, loc, warp,
+                                 constantIndex(tiling.warpsN)),
+          constantIndex(tiling.tilesN * 8)),
+      arith::MulIOp::create(
+          builder, loc,
+          arith::RemUIOp::create(builder, loc, lane, constantIndex(4)),
+          constantIndex(2)));
+  for (int64_t i = 0; i < tiling.tilesM; ++i)
+    for (int64_t j = 0; j < tiling.tilesN; ++j) {
+      Value fragment = memref::LoadOp::create(
+          builder, loc, fragments, ValueRange{constantIndex(i), constantIndex(j)});
+      for (int64_t half = 0; half < 2; ++half)
+        for (int64_t pair = 0; pair < 2; ++pair) {
+          Value value = vector::ExtractOp::create(
+              builder, loc, fragment, ArrayRef<int64_t>{half, pair});
+          Value row = arith::AddIOp::create(builder, loc, row0,
+                                            constantIndex(i * 16 + half * 8));
+          Value column = arith::AddIOp::create(builder, loc, column0,
+                                               constantIndex(j * 8 + pair));
+          memref::StoreOp::create(builder, loc, value, view,
+                                  ValueRange{row, column});
+        }
+    }
+}
+
+Value KernelEmitter::sharedAddress(ChannelPlan &plan, Value slot) {
+  Location loc = func.getLoc();
+  return arith::AddIOp::create(
+      builder, loc, poolAddress(),
+      arith::AddIOp::create(
+          builder, loc, constantIndex(plan.offset),
+          arith::MulIOp::create(builder, loc, slot,
+                                constantIndex(plan.slotBytes))));
+}
+
+Value KernelEmitter::sharedPointer(Value address) {
+  Location loc = func.getLoc();
+  if (address.getType().isIndex())
+    address = arith::IndexCastUIOp::create(builder, loc, builder.getI64Type(),
+                                           address);
+  return LLVM::IntToPtrOp::create(
+      builder, loc, LLVM::LLVMPointerType::get(builder.getContext(), 3),
+      address);
+}
+
+/// The tcgen05 shared-memory matrix descriptor of a 128-byte swizzled
+/// operand at `address` (PTX ISA, "Shared memory descriptor"): start address,
+/// leading- and stride-dimension byte offsets in 16-byte units, the fixed
+/// 0b001 of bits 46-48, swizzle mode 2 (128 bytes) in bits 61-63.
+static Value tcgen05Descriptor(OpBuilder &builder, Location loc, Value address,
+                               int64_t leadingBytes, int64_t strideBytes) {
+  Value address64 =
+      arith::IndexCastUIOp::create(builder, loc, builder.getI64Type(), address);
+  auto i64 = [&](int64_t value) {
+    return arith::ConstantIntOp::create(builder, loc, builder.getI64Type(),
+                                        value);
+  };
+  Value start = arith::ShRUIOp::create(
+      builder, loc, arith::AndIOp::create(builder, loc, address64, i64(0x3FFFF)),
+      i64(4));
+  int64_t fields = ((leadingBytes >> 4) << 16) | ((strideBytes >> 4) << 32) |
+                   (int64_t(1) << 46) | (int64_t(2) << 61);
+  return arith::OrIOp::create(builder, loc, start, i64(fields));
+}
+
+LogicalResult KernelEmitter::emitTcgen05Dot(tile::DotOp dot,
+                                            ThreadGroup &group) {
+  Location loc = dot.getLoc();
+  MLIRContext *ctx = builder.getContext();
+  auto lhsType = cast<RankedTensorType>(dot.getLhs().getType());
+  auto rhsType = cast<RankedTensorType>(dot.getRhs().getType());
+  auto resultType = cast<RankedTensorType>(dot.getType());
+  Type element = lhsType.getElementType();
+  int64_t m = resultType.getDimSize(0), n = resultType.getDimSize(1),
+          k = lhsType.getDimSize(1);
+  if (!(element.isF16() || element.isBF16()) ||
+      rhsType.getElementType() != element ||
+      !resultType.getElementType().isF32())
+    return dot.emitError("tcgen05 GEMMs take f16 or bf16 operands into f32 "
+                         "on ")
+           << chip;
+  if (m != 128 || n % 16 != 0 || n > 256)
+    return dot.emitError("tcgen05.mma on one CTA computes 128 x N tiles, N a "
+                         "multiple of 16 up to 256, not ")
+           << m << " x " << n;
+  bool transposed = dot.getTransposeRhs();
+  // Both operands come from TMA slots with 128-byte swizzled rows: K-major
+  // A (and B^T) rows hold K; MN-major B rows hold 64 columns per box.
+  if (k * 2 != kSwizzleBytes ||
+      (transposed ? rhsType.getDimSize(1) * 2 != kSwizzleBytes
+                  : (rhsType.getDimSize(1) * 2) % kSwizzleBytes != 0))
+    return dot.emitError("tcgen05 operands need 128-byte swizzled rows (a K "
+                         "tile of 64 elements)");
+  ChannelPlan *plans[2];
+  Value slots[2];
+  Value operands[2] = {dot.getLhs(), dot.getRhs()};
+  for (int i = 0; i < 2; ++i) {
+    auto channel = slotOfGet.find(operands[i]);
+    if (channel == slotOfGet.end() || !channels[channel->second].tma)
+      return dot.emitError("tcgen05.mma reads both operands from TMA-filled "
+                           "channel slots (run weft-schedule and "
+                           "weft-specialize first)");
+    plans[i] = &channels[channel->second];
+    slots[i] = slotIndexOfGet[operands[i]];
+  }
+  Value accumulator = lookup(dot.getAcc());
+  Value enable = arith::ConstantIntOp::create(builder, loc,
+                                              builder.getI1Type(), 1);
+  if (auto seeded = zeroSeeded.find(dot.getAcc()); seeded != zeroSeeded.end())
+    enable = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ne,
+                                   seeded->second.first, seeded->second.second);
+  // Instruction descriptor (PTX ISA, "Instruction descriptor" of kind::f16):
+  // D f32 (bits 4-5 = 1), A / B f16 = 0 or bf16 = 1 (bits 7-9, 10-12),
+  // A K-major (bit 15 = 0), B MN-major unless transposed (bit 16), N >> 3
+  // (bits 17-22), M >> 4 (bits 24-28).
+  int64_t format = element.isBF16() ? 1 : 0;
+  int64_t instruction = (1 << 4) | (format << 7) | (format << 10) |
+                        (int64_t(transposed ? 0 : 1) << 16) |
+                        ((n >> 3) << 17) | ((m >> 4) << 24);
+  Value idesc = arith::ConstantIntOp::create(builder, loc, builder.getI32Type(),
+                                             instruction);
+  onElectedThread(group, [&] {
+    Value aBase = sharedAddress(*plans[0], slots[0]);
+    Value bBase = sharedAddress(*plans[1], slots[1]);
+    Value d = LLVM::IntToPtrOp::create(builder, loc,
+                                       LLVM::LLVMPointerType::get(ctx, 6),
+                                       accumulator);
+    int64_t boxBytes = plans[1]->tma->boxRows * kSwizzleBytes;
+    // One MMA per 16-deep slice of K: 32 bytes along a K-major row, 16 rows
+    // down an MN-major box.
+    for (int64_t step = 0; step < k / 16; ++step) {
+      Value aAddress =
+          arith::AddIOp::create(builder, loc, aBase, constantIndex(step * 32));
+      Value bAddress = arith::AddIOp::create(
+          builder, loc, bBase,
+          constantIndex(transposed ? step * 32 : step * 16 * kSwizzleBytes));
+      Value aDesc = tcgen05Descriptor(builder, loc, aAddress, 16, 1024);
+      Value bDesc = tcgen05Descriptor(builder, loc, bAddress,
+                                      transposed ? 16 : boxBytes, 1024);
+      Value accumulate =
+          step == 0 ? enable
+                    : arith::ConstantIntOp::create(builder, loc,
+                                                   builder.getI1Type(), 1);
+      NVVM::Tcgen05MMAOp::create(
+          builder, loc,
+          NVVM::Tcgen05MMAKindAttr::get(ctx, NVVM::Tcgen05MMAKind::F16),
+          NVVM::CTAGroupKindAttr::get(ctx, NVVM::CTAGroupKind::CTA_1),
+          NVVM::Tcgen05MMACollectorOpAttr::get(
+              ctx, NVVM::Tcgen05MMACollectorOp::DISCARD),
+          UnitAttr(), d, aDesc, bDesc, idesc, accumulate, Value(), Value());
+    }
+  });
+  mapping.map(dot.getResult(), accumulator);
+  accumulators.insert(dot.getResult());
+  group.pendingMma = true;
+  return success();
+}
+
+void KernelEmitter::emitTcgen05AccumulatorRead(Value accumulator, Value view,
+                                               ThreadGroup &group) {
+  Location loc = func.getLoc();
+  MLIRContext *ctx = builder.getContext();
+  // Wait for every MMA issued so far, then read tensor memory: warp w of
+  // the warp group owns lanes (rows) 32w .. 32w+31.
+  onElectedThread(group, [&] {
+    Value barrier = nvgpu::MBarrierGetOp::create(
+        builder, loc, builder.getI64Type(), mmaDone, constantIndex(0));
+    NVVM::Tcgen05CommitOp::create(
+        builder, loc, sharedPointer(barrier), Value(),
+        NVVM::CTAGroupKindAttr::get(ctx, NVVM::CTAGroupKind::CTA_1));
+  });
+  Value count = memref::LoadOp::create(builder, loc, mmaDoneCount);
+  Value parity = arith::IndexCastUIOp::create(
+      builder, loc, builder.getI1Type(),
+      arith::RemUIOp::create(builder, loc, count, constantIndex(2)));
+  memref::StoreOp::create(
+      builder, loc, arith::AddIOp::create(builder, loc, count, constantIndex(1)),
+      mmaDoneCount);
+  waitParity(mmaDone, constantIndex(0), parity);
+  group.pendingMma = false;
+  NVVM::Tcgen05FenceOp::create(
+      builder, loc,
+      NVVM::Tcgen05FenceKindAttr::get(ctx,
+                                      NVVM::Tcgen05FenceKind::AFTER_THREAD_SYNC));
+  auto viewType = cast<MemRefType>(view.getType());
+  int64_t columns = viewType.getDimSize(1);
+  Value row = group.localThread;
+  Value laneBase = arith::MulIOp::create(
+      builder, loc,
+      arith::DivUIOp::create(builder, loc, row, constantIndex(32)),
+      constantIndex(32));
+  Value rowAddress = arith::AddIOp::create(
+      builder, loc, accumulator,
+      arith::ShLIOp::create(
+          builder, loc,
+          arith::IndexCastUIOp::create(builder, loc, builder.getI32Type(),
+                                       laneBase),
+          arith::ConstantIntOp::create(builder, loc, builder.getI32Type(), 16)));
+  constexpr int64_t kColumnsPerLoad = 8;
+  auto loop = scf::ForOp::create(builder, loc, constantIndex(0),
+                                 constantIndex(columns),
+                                 constantIndex(kColumnsPerLoad));
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(loop.getBody());
+  Value column = loop.getInductionVar();
+  Value address = arith::AddIOp::create(
+      builder, loc, rowAddress,
+      arith::IndexCastUIOp::create(builder, loc, builder.getI32Type(), column));
+  Value words = NVVM::Tcgen05LdOp::create(
+      builder, loc, VectorType::get({kColumnsPerLoad}, builder.getI32Type()),
+      UnitAttr(),
+      NVVM::Tcgen05LdStShapeAttr::get(ctx, NVVM::Tcgen05LdStShape::SHAPE_32X32B),
+      LLVM::IntToPtrOp::create(builder, loc, LLVM::LLVMPointerType::get(ctx, 6),
+                               address),
+      Value());
+  NVVM::Tcgen05WaitOp::create(
+      builder, loc, NVVM::Tcgen05WaitKindAttr::get(ctx, NVVM::Tcgen05WaitKind::LOAD));
+  for (int64_t j = 0; j < kColumnsPerLoad; ++j) {
+    Value word = LLVM::ExtractElementOp::create(
+        builder, loc, words,
+        arith::ConstantIntOp::create(builder, loc, builder.getI32Type(), j));
+    Value value =
+        arith::BitcastOp::create(builder, loc, builder.getF32Type(), word);
+    memref::StoreOp::create(
+        builder, loc, value, view,
+        ValueRange{row, arith::AddIOp::create(builder, loc, column,
+                                              constantIndex(j))});
+  }
+}
+
+FailureOr<Value> KernelEmitter::evaluateAt(Value value, ValueRange indices,
+                                           llvm::DenseMap<Value, Value> &memo) {
+  if (Value known = memo.lookup(value))
+    return known;
+  Location loc = value.getLoc();
+  Value result;
+  if (accumulators.contains(value)) {
+    return emitError(loc, "an accumulator is read elementwise before it "
+                          "passes through a channel");
+  } else if (Value view = lookup(value)) {
+    if (slotOfGet.count(value) && channels[slotOfGet[value]].tma)
+      return emitError(loc, "elementwise reads of TMA-swizzled slots are not "
+                            "lowered; only wgmma reads them");
+    result = memref::LoadOp::create(builder, loc, view, indices);
+  } else if (auto constant = value.getDefiningOp<arith::ConstantOp>()) {
+    auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+    if (!dense || !dense.isSplat())
+      return constant.emitError("only splat tile constants are lowered");
+    result = arith::ConstantOp::create(builder, loc,
+                                       cast<TypedAttr>(dense.getSplatValue<Attribute>()));
+  } else if (auto load = value.getDefiningOp<tile::LoadOp>()) {
+    SmallVector<Value> at;
+    Value inBounds;
+    for (auto [offset, index] : llvm::zip(load.getOffsets(), indices))
+      at.push_back(arith::AddIOp::create(builder, loc, lookup(offset), index));
+    Value source = lookup(load.getSource());
+    Type elementType = cast<RankedTensorType>(value.getType()).getElementType();
+    if (!load.getMasked()) {
+      result = memref::LoadOp::create(builder, loc, source, at);
+    } else {
+      for (auto [dim, position] : llvm::enumerate(at)) {
+        Value size = memref::DimOp::create(builder, loc, source, dim);
+        Value ok = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult,
+                                         position, size);
+        inBounds = inBounds ? arith::AndIOp::create(builder, loc, inBounds, ok)
+                            : ok;
+      }
+      auto ifOp = scf::IfOp::create(builder, loc, TypeRange{elementType},
+                                    inBounds, /*withElse=*/true);
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      scf::YieldOp::create(builder, loc,
+                           ValueRange{memref::LoadOp::create(builder, loc,
+                                                             source, at)});
+      builder.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      scf::YieldOp::create(
+          builder, loc,
+          ValueRange{arith::ConstantOp::create(
+              builder, loc, cast<TypedAttr>(builder.getZeroAttr(elementType)))});
+      result = ifOp.getResult(0);
+    }
+  } else if (auto broadcast = value.getDefiningOp<tile::BroadcastOp>()) {
+    SmallVector<Value> kept;
+    ArrayRef<int64_t> added = broadcast.getDimensions();
+    for (auto [dim, index] : llvm::enumerate(indices))
+      if (!llvm::is_contained(added, int64_t(dim)))
+        kept.push_back(index);
+    FailureOr<Value> inner = evaluateAt(broadcast.getInput(), kept, memo);
+    if (failed(inner))
+      return failure();
+    result = *inner;
+  } else if (Operation *op = value.getDefiningOp(); op && isDeferred(op)) {
+    OperationState state(loc, op->getName());
+    for (Value operand : op->getOperands()) {
+      if (!isa<RankedTensorType>(operand.getType())) {
+        state.operands.push_back(lookup(operand));
+        continue;
+      }
+      FailureOr<Value> element = evaluateAt(operand, indices, memo);
+      if (failed(element))
+        return failure();
+      state.operands.push_back(*element);
+    }
+    state.types.push_back(
+        cast<RankedTensorType>(value.getType()).getElementType());
+    state.attributes = op->getAttrDictionary().getValue();
+    result = builder.create(state)->getResult(0);
+  } else {
+    Operation *def = value.getDefiningOp();
+    if (!def)
+      return emitError(loc, "tile value has no lowering");
+    return def->emitError("'") << def->getName()
+                               << "' is not lowered elementwise on " << chip;
+  }
+  memo[value] = result;
+  return result;
+}
+
+LogicalResult KernelEmitter::emitElementwise(
+    Value value, ThreadGroup &group,
+    function_ref<void(ValueRange, Value)> write) {
+  Location loc = value.getLoc();
+  auto tensor = cast<RankedTensorType>(value.getType());
+  auto loop = scf::ForOp::create(builder, loc, group.localThread,
+                                 constantIndex(tensor.getNumElements()),
+                                 constantIndex(group.threads));
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(loop.getBody());
+  // Row-major position of the element this iteration handles.
+  SmallVector<Value> indices(tensor.getRank());
+  Value rest = loop.getInductionVar();
+  for (int64_t dim = tensor.getRank() - 1; dim >= 0; --dim) {
+    Value size = constantIndex(tensor.getDimSize(dim));
+    indices[dim] = dim == 0 ? rest : arith::RemUIOp::create(builder, loc, rest, size);
+    if (dim > 0)
+      rest = arith::DivUIOp::create(builder, loc, rest, size);
+  }
+  llvm::DenseMap<Value, Value> memo;
+  FailureOr<Value> element = evaluateAt(value, indices, memo);
+  if (failed(element))
+    return failure();
+  write(indices, *element);
+  return success();
+}
+
+LogicalResult KernelEmitter::emitStore(tile::StoreOp store, ThreadGroup &group) {
+  Location loc = store.getLoc();
+  Value dest = lookup(store.getDest());
+  SmallVector<Value> offsets;
+  for (Value offset : store.getOffsets())
+    offsets.push_back(lookup(offset));
+  bool masked = store.getMasked();
+  return emitElementwise(
+      store.getValue(), group, [&](ValueRange indices, Value element) {
+        SmallVector<Value> at;
+        Value inBounds;
+        for (auto [dim, pair] : llvm::enumerate(llvm::zip(offsets, indices))) {
+          at.push_back(arith::AddIOp::create(builder, loc, std::get<0>(pair),
+                                             std::get<1>(pair)));
+          if (!masked)
+            continue;
+          Value ok = arith::CmpIOp::create(
+              builder, loc, arith::CmpIPredicate::ult, at.back(),
+              memref::DimOp::create(builder, loc, dest, dim));
+          inBounds = inBounds ? arith::AndIOp::create(builder, loc, inBounds, ok)
+                              : ok;
+        }
+        if (!inBounds) {
+          memref::StoreOp::create(builder, loc, element, dest, at);
+          return;
+        }
+        auto ifOp = scf::IfOp::create(builder, loc, inBounds, false);
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+        memref::StoreOp::create(builder, loc, element, dest, at);
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// The pass.
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct ConvertPipeToNVGPUPass
+    : public mlir::weft::nvidia::impl::WeftConvertPipeToNVGPUBase<
+          ConvertPipeToNVGPUPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> kernels;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.getBody().empty() &&
+          !func.getBody().getOps<pipe::WarpSpecializeOp>().empty())
+        kernels.push_back(func);
+    if (kernels.empty())
+      return;
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(&getContext()));
+    for (func::FuncOp func : kernels) {
+      auto ws = *func.getBody().getOps<pipe::WarpSpecializeOp>().begin();
+      pipe::MachineAttr machine = ws.getMachineAttr();
+      if (!machine) {
+        ws.emitError("needs a machine (run weft-schedule with a machine "
+                     "model)");
+        return signalPassFailure();
+      }
+      std::string target = chip.empty() ? machine.getName().str() : chip;
+      if (!StringRef(target).starts_with("sm_")) {
+        ws.emitError("machine '") << target << "' is not an NVIDIA chip";
+        return signalPassFailure();
+      }
+      KernelEmitter emitter(func, target, machine);
+      if (failed(emitter.run(module)))
+        return signalPassFailure();
+    }
+    // Host functions that launched these kernels go with them.
+    llvm::DenseSet<Operation *> erased(kernels.begin(), kernels.end());
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      for (auto func : module.getOps<func::FuncOp>()) {
+        if (erased.contains(func))
+          continue;
+        bool calls = false;
+        func.walk([&](func::CallOp call) {
+          if (auto callee = module.lookupSymbol(call.getCalleeAttr()))
+            calls |= erased.contains(callee);
+        });
+        if (calls) {
+          erased.insert(func);
+          changed = true;
+        }
+      }
+    }
+    for (Operation *op : erased)
+      op->erase();
+    // The machine model only meant something to the pipe programs.
+    bool pipeLeft = false;
+    module.walk([&](Operation *op) {
+      pipeLeft |= isa<pipe::PipeDialect, tile::TileDialect>(op->getDialect());
+    });
+    if (!pipeLeft)
+      module->removeAttr(kMachineAttrName);
+  }
+};
+} // namespace
+
+void mlir::weft::nvidia::buildLowerToNVVMPipeline(OpPassManager &pm) {
+  pm.addPass(createWeftConvertPipeToNVGPU());
+  // The upstream conversions, in the order their patterns need: nvgpu first
+  // (it produces scf, arith and nvvm), then structured control flow, memref
+  // metadata, and the GPU-to-NVVM type conversion.
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createConvertNVGPUToNVVMPass());
+  kernels.addPass(createSCFToControlFlowPass());
+  kernels.addPass(memref::createExpandStridedMetadataPass());
+  kernels.addPass(createLowerAffinePass());
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createConvertNVVMToLLVMPass());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::weft::nvidia::registerLowerToNVVMPipeline() {
+  PassPipelineRegistration<>(
+      "weft-lower-to-nvvm",
+      "Lowers warp-specialized pipe programs to NVVM / LLVM kernels ready for "
+      "PTX export (weft-convert-pipe-to-nvgpu, then upstream conversions)",
+      buildLowerToNVVMPipeline);
+}
