@@ -61,9 +61,16 @@ def unpack_nbits(node, weights):
 
 
 def erf(x):
-    # numpy has no erf; scipy's is vectorized C (Debian's python3-scipy).
-    import scipy.special
-    return scipy.special.erf(x)
+    """numpy has no erf: scipy's where installed, else Abramowitz & Stegun
+    7.1.26 (absolute error below 1.5e-7, far below the f16 output's ulp)."""
+    try:
+        import scipy.special
+        return scipy.special.erf(x)
+    except ImportError:
+        t = 1.0 / (1.0 + 0.3275911 * np.abs(x))
+        poly = t * (0.254829592 + t * (-0.284496736 + t * (
+            1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+        return np.sign(x) * (1.0 - poly * np.exp(-x * x))
 
 
 class NumpyModel:
