@@ -28,6 +28,8 @@
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 
+#include "weft/Conversion/TileToCPU/CPUCodegen.h"
+#include "weft/Conversion/TileToCPU/Passes.h"
 #include "weft/Conversion/WeftToTile/Passes.h"
 #include "weft/Dialect/Pipe/IR/PipeOps.h"
 #include "weft/Dialect/Tile/IR/TileOps.h"
@@ -49,6 +51,7 @@ void mlir::weft::registerAllDialects(DialectRegistry &registry) {
                   arm_neon::ArmNeonDialect, arm_sve::ArmSVEDialect,
                   arm_sme::ArmSMEDialect, LLVM::LLVMDialect>();
   mlir::registerAllExtensions(registry);
+  weft::registerCPUCodegenInterfaces(registry);
 }
 
 void mlir::weft::registerAllPasses() {
@@ -57,6 +60,8 @@ void mlir::weft::registerAllPasses() {
   weft::registerWeftGraphFusionPipeline();
   weft::registerSchedulePasses();
   weft::registerWeftToTilePasses();
+  weft::registerTileToCPUPasses();
+  weft::registerCPUPipelines();
   weft::nvidia::registerNVIDIAPasses();
   weft::nvidia::registerLowerToNVVMPipeline();
 }

@@ -64,3 +64,16 @@ onnx_node_data = "/usr/include/onnx/backend/test/data/node"
 if os.path.isdir(onnx_node_data):
     config.available_features.add("onnx-testdata")
     config.substitutions.append(("%onnx_node_data", onnx_node_data))
+# Static AArch64 executables (model objects + lib/Runtime/weft-cpu-runner.c)
+# for qemu-aarch64: clang with the Debian AArch64 cross libraries.
+clang = shutil.which("clang-22")
+if clang and os.path.exists("/usr/aarch64-linux-gnu/lib/libc.a"):
+    config.available_features.add("aarch64-cross")
+    config.substitutions.append(
+        ("%clang-aarch64-static",
+         clang + " --target=aarch64-linux-gnu --gcc-toolchain=/usr "
+         "-fuse-ld=lld -static -O2"))
+config.substitutions.append(
+    ("%weft-cpu-runner-src",
+     os.path.join(config.weft_src_root, "lib", "Runtime", "weft-cpu-runner.c")))
+config.substitutions.append(("%weft_tools_dir", config.weft_tools_dir))

@@ -3,10 +3,12 @@
 #  1. imports the shipped model (docs/examples/transformer_block.onnx: a
 #     transformer block with int4 MatMulNBits weights), runs graph fusion and
 #     prints the kernels it forms (weights elided);
-#  2. compiles it with weft-compile for Hopper, Blackwell, MI300 and an Arm
-#     SME2 core (fusion,
-#     tiling, optimal schedules, warp-specialized pipe programs into
-#     build/example-out/<target>/) and prints every kernel's schedule;
+#  2. compiles it with weft-compile for Hopper, Blackwell, MI300, an Arm SME2
+#     core and this machine's CPU (fusion, tiling, optimal schedules,
+#     warp-specialized pipe programs, PTX / cubins with launch manifests for
+#     the GEMM kernels the NVIDIA lowering handles, a native object for the
+#     host, all into build/example-out/<target>/) and prints every kernel's
+#     schedule;
 #  3. solves the optimal software-pipelined, warp-specialized schedule of the
 #     FlashAttention forward tile program for Hopper (sm_90a) and Blackwell
 #     (sm_100a) and prints its facts (II, lower bound, certificate,
@@ -24,12 +26,16 @@ echo "== weft-translate --import-onnx docs/examples/transformer_block.onnx | wef
 "$TRANSLATE" --import-onnx "$ROOT/docs/examples/transformer_block.onnx" |
   "$OPT" -weft-graph-fusion --mlir-elide-resource-strings-if-larger=32
 
-for target in sm_90a sm_100a gfx942 arm-sme2; do
+for target in sm_90a sm_100a gfx942 arm-sme2 host; do
+  tiles=()
+  # A K step of 64 f16 is one 128-byte swizzled row, what wgmma / tcgen05
+  # descriptors are generated for: these kernels become cubins.
+  case $target in sm_*) tiles=(--tile-sizes="tile-m=64 tile-n=64 tile-k=64") ;; esac
   echo
-  echo "== weft-compile docs/examples/transformer_block.onnx --target=$target --print-schedule"
+  echo "== weft-compile docs/examples/transformer_block.onnx --target=$target --print-schedule ${tiles[*]}"
   "$BUILD/bin/weft-compile" "$ROOT/docs/examples/transformer_block.onnx" \
     --target=$target -o "$BUILD/example-out/$target" --print-schedule \
-    --schedule-timeout-ms=10000
+    --schedule-timeout-ms=10000 "${tiles[@]}"
 done
 
 for target in sm_90a sm_100a; do

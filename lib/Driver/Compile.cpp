@@ -1,5 +1,6 @@
 //===- Compile.cpp - the model compilation pipeline -----------------------===//
 #include "weft/Driver/Compile.h"
+#include "weft/Conversion/TileToCPU/CPUCodegen.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -19,7 +20,13 @@ const std::vector<std::string> &driver::allStageNames() {
 }
 
 bool driver::isKnownTarget(StringRef target) {
-  return llvm::is_contained(::weft::target::knownMachineNames(), target.str());
+  return llvm::is_contained(::weft::target::knownMachineNames(),
+                            target.str()) ||
+         isCPUTarget(target);
+}
+
+bool driver::isCPUTarget(StringRef target) {
+  return llvm::is_contained(cpuTargetNames(), target);
 }
 
 bool driver::isGPUTarget(StringRef target) {
@@ -27,6 +34,9 @@ bool driver::isGPUTarget(StringRef target) {
 }
 
 std::vector<std::string> driver::compileStages(StringRef target) {
+  // Native CPU code is generated from the tile programs (no schedule).
+  if (isCPUTarget(target))
+    return {"fused", "tile"};
   std::vector<std::string> stages = {"fused", "tile", "scheduled"};
   if (isGPUTarget(target))
     stages.push_back("pipe");
@@ -88,7 +98,8 @@ LogicalResult driver::compileModule(ModuleOp module,
   if (!isKnownTarget(options.target))
     return module.emitError("unknown target '")
            << options.target << "'; known: "
-           << llvm::join(::weft::target::knownMachineNames(), ", ");
+           << llvm::join(::weft::target::knownMachineNames(), ", ") << ", "
+           << llvm::join(cpuTargetNames(), ", ");
   std::vector<std::string> stages = compileStages(options.target);
   for (auto [i, stage] : llvm::enumerate(stages)) {
     if (observer.onStageBegin)

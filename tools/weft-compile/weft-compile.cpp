@@ -20,6 +20,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
+#include "weft/Conversion/TileToCPU/CPUCodegen.h"
 #include "weft/Dialect/Pipe/IR/PipeOps.h"
 #include "weft/Dialect/Utils/LocationUtils.h"
 #include "weft/Driver/Compile.h"
@@ -27,6 +28,8 @@
 #include "weft/InitAllDialects.h"
 #include "weft/InitAllPasses.h"
 #include "weft/Schedule/ScheduleExport.h"
+#include "weft/Target/NVIDIA/KernelBinaries.h"
+#include "weft/Target/NVIDIA/PTXExport.h"
 #include "weft/Target/MachineModels.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -48,7 +51,7 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
 static cl::opt<std::string>
     target("target", cl::init("sm_90a"),
            cl::desc("machine to compile for (sm_80, sm_90a, sm_100a, gfx942, "
-                    "arm-sme2)"));
+                    "arm-sme2; host, aarch64: native CPU code)"));
 static cl::opt<std::string> outputDir("o", cl::init("weft-out"),
                                       cl::desc("output directory"));
 static cl::list<std::string>
@@ -114,6 +117,48 @@ static void reportProgress(mlir::weft::driver::CompileObserver &observer) {
       };
 }
 
+//===----------------------------------------------------------------------===//
+// NVIDIA targets: pipe programs -> PTX (and cubin + launch manifest)
+//===----------------------------------------------------------------------===//
+
+/// One line per kernel: where it went, or why it stays a pipe program.
+static LogicalResult compileForNVIDIA(ModuleOp module) {
+  namespace nvidia = mlir::weft::nvidia;
+  bool assemble = nvidia::findPtxas().has_value();
+  SmallVector<nvidia::KernelBinary> binaries;
+  SmallVector<nvidia::KernelNotLowered> notLowered;
+  if (failed(nvidia::compileKernels(module, outputDir,
+                                    llvm::sys::path::stem(inputFile),
+                                    assemble, binaries, notLowered)))
+    return failure();
+  if (quiet)
+    return success();
+  for (const nvidia::KernelBinary &binary : binaries)
+    llvm::errs() << "weft-compile: kernel " << binary.kernel << ": "
+                 << (assemble ? binary.cubinPath : binary.ptxPath) << "\n";
+  for (const nvidia::KernelNotLowered &kernel : notLowered)
+    llvm::errs() << "weft-compile: kernel " << kernel.kernel
+                 << ": not lowered to PTX yet (" << kernel.reason << ")\n";
+  if (!assemble)
+    llvm::errs() << "weft-compile: no ptxas: PTX only, no cubins\n";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// CPU targets (host, aarch64): tile programs -> object code + manifest
+//===----------------------------------------------------------------------===//
+
+/// The stages after tiling for a CPU target: the object and the manifest
+/// a runner needs (docs/cpu.md).
+static LogicalResult compileForCPU(ModuleOp module) {
+  FailureOr<mlir::weft::CPUTarget> cpu =
+      mlir::weft::resolveCPUTarget(target);
+  if (failed(cpu))
+    return failure();
+  llvm::errs() << "weft-compile: cpu (" << cpu->triple << ")\n";
+  return mlir::weft::writeCPUModel(module, *cpu, outputDir);
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   mlir::weft::registerAllPasses();
@@ -125,6 +170,7 @@ int main(int argc, char **argv) {
     llvm::errs() << "weft-compile: unknown target '" << target
                  << "'; known: "
                  << llvm::join(::weft::target::knownMachineNames(), ", ")
+                 << ", " << llvm::join(mlir::weft::cpuTargetNames(), ", ")
                  << "\n";
     return 1;
   }
@@ -224,6 +270,10 @@ int main(int argc, char **argv) {
     return success();
   };
   if (failed(driver::compileModule(*module, options, observer)))
+    return 1;
+  if (driver::isCPUTarget(target) && failed(compileForCPU(*module)))
+    return 1;
+  if (StringRef(target).starts_with("sm_") && failed(compileForNVIDIA(*module)))
     return 1;
   return 0;
 }

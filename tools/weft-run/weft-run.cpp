@@ -13,6 +13,7 @@
 #include "CudaMode.h"
 #include "weft/InitAllDialects.h"
 #include "weft/Interpreter/Interpreter.h"
+#include "weft/Runtime/CPURuntime.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -21,6 +22,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -28,6 +30,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <cmath>
 
 using namespace mlir;
@@ -113,6 +116,23 @@ static cl::opt<std::string> saveOutputs(
 static cl::opt<bool> printValues("print-values",
                                  cl::desc("Print every output element"),
                                  cl::cat(runCategory));
+
+static cl::opt<std::string> modelDir(
+    "model",
+    cl::desc("Run a model compiled by `weft-compile --target=host` natively: "
+             "its output directory (or its model.o); inputs come from "
+             "--input (.npy or ONNX TensorProto .pb, in order)"),
+    cl::cat(runCategory));
+static cl::list<std::string>
+    expected("expected",
+             cl::desc("With --model: expected outputs (.npy / .pb), in "
+                      "order, compared with --atol / --rtol"),
+             cl::cat(runCategory));
+static cl::opt<unsigned>
+    repeat("repeat",
+           cl::desc("With --model: run this many times and print the mean "
+                    "time per run"),
+           cl::init(1), cl::cat(runCategory));
 
 static int fail(const Twine &message) {
   llvm::errs() << "weft-run: error: " << message << "\n";
@@ -269,12 +289,108 @@ static bool saveAll(StringRef dir, StringRef prefix,
   return true;
 }
 
+/// --model: runs a compiled model natively on the host.
+static int runNativeModel() {
+  namespace rt = mlir::weft::runtime;
+  llvm::SmallString<256> object(modelDir);
+  if (llvm::sys::fs::is_directory(object))
+    llvm::sys::path::append(object, "model.o");
+  auto model = rt::CPUModel::load(object);
+  if (!model)
+    return fail(llvm::toString(model.takeError()));
+  std::vector<rt::HostTensor> ins, outs;
+  for (StringRef spec : inputs) {
+    // `i=file` as in interpreter mode, or just the file (in order).
+    auto [index, path] = spec.split('=');
+    unsigned position;
+    if (path.empty() || index.getAsInteger(10, position)) {
+      path = spec;
+      position = ins.size();
+    }
+    if (position != ins.size())
+      return fail("--input " + spec + ": inputs must be given in order");
+    auto tensor = rt::readTensorFile(path);
+    if (!tensor)
+      return fail(llvm::toString(tensor.takeError()));
+    ins.push_back(std::move(*tensor));
+  }
+  auto start = std::chrono::steady_clock::now();
+  for (unsigned i = 0; i < std::max(1u, repeat.getValue()); ++i)
+    if (auto err = (*model)->run(ins, outs))
+      return fail(llvm::toString(std::move(err)));
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  if (repeat > 1)
+    llvm::outs() << llvm::formatv("time: {0:F3} ms per run ({1} runs)\n",
+                                  seconds * 1e3 / repeat, repeat);
+  bool ok = true;
+  for (auto [i, out] : llvm::enumerate(outs)) {
+    double minV = INFINITY, maxV = -INFINITY, sum = 0;
+    for (int64_t j = 0, n = out.numElements(); j < n; ++j) {
+      double v = out.at(j);
+      minV = std::min(minV, v);
+      maxV = std::max(maxV, v);
+      sum += v;
+    }
+    llvm::outs() << llvm::formatv("output {0}: {1} [{2}] min {3} max {4} "
+                                  "mean {5}\n",
+                                  i, out.dtype,
+                                  llvm::join(llvm::map_range(
+                                                 out.shape,
+                                                 [](int64_t d) {
+                                                   return std::to_string(d);
+                                                 }),
+                                             "x"),
+                                  minV, maxV,
+                                  out.numElements() ? sum / out.numElements()
+                                                    : 0.0);
+    if (!saveOutputs.empty()) {
+      if (std::error_code ec =
+              llvm::sys::fs::create_directories(saveOutputs))
+        return fail("cannot create " + saveOutputs + ": " + ec.message());
+      llvm::SmallString<256> path(saveOutputs);
+      llvm::sys::path::append(path, "result" + std::to_string(i) + ".npy");
+      if (auto err = rt::writeNpy(path, out))
+        return fail(llvm::toString(std::move(err)));
+    }
+  }
+  if (!expected.empty()) {
+    if (expected.size() != outs.size())
+      return fail(llvm::formatv("{0} expected outputs for {1} outputs",
+                                expected.size(), outs.size()));
+    for (auto [i, path] : llvm::enumerate(expected)) {
+      auto want = rt::readTensorFile(path);
+      if (!want)
+        return fail(llvm::toString(want.takeError()));
+      if (rt::sameLayout(want->dtype, outs[i].dtype))
+        want->dtype = outs[i].dtype;
+      if (want->shape != outs[i].shape) {
+        llvm::outs() << "output " << i << ": shape differs from " << path
+                     << ": FAIL\n";
+        ok = false;
+        continue;
+      }
+      double maxAbs;
+      int64_t bad = rt::compareTensors(outs[i], *want, absTol, relTol, maxAbs);
+      llvm::outs() << llvm::formatv("output {0}: max abs error {1:e}, {2} "
+                                    "mismatches: {3}\n",
+                                    i, maxAbs, bad, bad ? "FAIL" : "ok");
+      ok &= bad == 0;
+    }
+    llvm::outs() << (ok ? "PASS" : "FAIL") << "\n";
+  }
+  return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM initLLVM(argc, argv);
   cl::HideUnrelatedOptions({&runCategory, &mlir::weft::getCudaModeCategory()});
   cl::ParseCommandLineOptions(
       argc, argv,
       "weft-run: runs tile and pipe programs on the CPU interpreter\n");
+  if (!modelDir.empty())
+    return runNativeModel();
   if (mlir::weft::isCudaModeRequested())
     return mlir::weft::runCudaMode({gridOpt, gridOpt.getNumOccurrences() > 0,
                                     argSizes, scalars, inputs, fill, seed,

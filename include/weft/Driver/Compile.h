@@ -52,8 +52,11 @@ struct CompileObserver {
   ScheduleProgressFn onScheduleProgress;
 };
 
-/// True if `target` is a known machine preset.
+/// True if `target` is a known machine preset or a CPU target.
 bool isKnownTarget(StringRef target);
+/// True for the native CPU targets (host, aarch64), compiled from the tile
+/// programs without a schedule.
+bool isCPUTarget(StringRef target);
 /// True for targets that get warp-specialized pipe programs (GPUs).
 bool isGPUTarget(StringRef target);
 

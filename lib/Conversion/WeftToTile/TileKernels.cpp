@@ -846,7 +846,30 @@ FailureOr<TileValue> KernelTiler::emitValue(Value v) {
     tiles[v] = result;
     return result;
   }
-  if (!isa<NegOp, ExpOp, ReluOp, SigmoidOp, TanhOp, ErfOp, SqrtOp, GeluOp>(op))
+  if (auto cast = dyn_cast<CastOp>(op)) {
+    // Float to float: the tile computes in computeType; rounding through the
+    // target type (when narrower) and back keeps ONNX's single rounding.
+    Type to = cast.getType().getElementType();
+    if (!isa<FloatType>(to) ||
+        !isa<FloatType>(cast.getInput().getType().getElementType()))
+      return op->emitError("weft-tile-kernels: only float to float casts "
+                           "are tiled (kernel @")
+             << kernel.getSymName() << ")";
+    FailureOr<TileValue> in = emitValue(cast.getInput());
+    if (failed(in))
+      return failure();
+    loc = op->getLoc();
+    Value x = in->value;
+    if (to.getIntOrFloatBitWidth() < computeType.getIntOrFloatBitWidth() ||
+        (to != computeType &&
+         to.getIntOrFloatBitWidth() == computeType.getIntOrFloatBitWidth()))
+      x = toType(toType(x, to), computeType);
+    result = TileValue{x, in->hasM, in->hasN};
+    tiles[v] = result;
+    return result;
+  }
+  if (!isa<NegOp, ExpOp, ReluOp, SigmoidOp, TanhOp, ErfOp, SqrtOp, GeluOp,
+           LogOp, AbsOp, ReciprocalOp, FloorOp, CeilOp, SinOp, CosOp>(op))
     return unsupported();
   FailureOr<TileValue> in = emitValue(op->getOperand(0));
   if (failed(in))
@@ -875,6 +898,15 @@ FailureOr<TileValue> KernelTiler::emitValue(Value v) {
           .Case([&](TanhOp) { return math::TanhOp::create(b, loc, x); })
           .Case([&](ErfOp) { return math::ErfOp::create(b, loc, x); })
           .Case([&](SqrtOp) { return math::SqrtOp::create(b, loc, x); })
+          .Case([&](LogOp) { return math::LogOp::create(b, loc, x); })
+          .Case([&](AbsOp) { return math::AbsFOp::create(b, loc, x); })
+          .Case([&](ReciprocalOp) {
+            return arith::DivFOp::create(b, loc, splatLike(1.0, x), x);
+          })
+          .Case([&](FloorOp) { return math::FloorOp::create(b, loc, x); })
+          .Case([&](CeilOp) { return math::CeilOp::create(b, loc, x); })
+          .Case([&](SinOp) { return math::SinOp::create(b, loc, x); })
+          .Case([&](CosOp) { return math::CosOp::create(b, loc, x); })
           .Case([&](GeluOp g) {
             // 0.5 x (1 + erf(x / sqrt 2)), or with tanh(sqrt(2/pi) (x +
             // 0.044715 x^3)) in place of erf.

@@ -912,13 +912,15 @@ LogicalResult ONNXImporter::importNode(const NodeProto &proto, int index) {
     if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Max")
       return importBinary(node);
     if (op == "Relu" || op == "Exp" || op == "Sigmoid" || op == "Tanh" ||
-        op == "Erf" || op == "Sqrt" || op == "Neg")
+        op == "Erf" || op == "Sqrt" || op == "Neg" || op == "Log" ||
+        op == "Abs" || op == "Reciprocal" || op == "Floor" || op == "Ceil" ||
+        op == "Sin" || op == "Cos")
       return importUnary(node);
     if (op == "MatMul")
       return importMatMul(node);
     if (op == "Gemm")
       return importGemm(node);
-    if (op == "Softmax")
+    if (op == "Softmax" || op == "LogSoftmax")
       return importSoftmax(node);
     if (op == "LayerNormalization")
       return importLayerNorm(node, /*rms=*/false);
@@ -1035,6 +1037,20 @@ LogicalResult ONNXImporter::importUnary(const Node &node) {
     op = ErfOp::create(builder, node.loc, type, *input);
   else if (opType == "Sqrt")
     op = SqrtOp::create(builder, node.loc, type, *input);
+  else if (opType == "Log")
+    op = LogOp::create(builder, node.loc, type, *input);
+  else if (opType == "Abs")
+    op = AbsOp::create(builder, node.loc, type, *input);
+  else if (opType == "Reciprocal")
+    op = ReciprocalOp::create(builder, node.loc, type, *input);
+  else if (opType == "Floor")
+    op = FloorOp::create(builder, node.loc, type, *input);
+  else if (opType == "Ceil")
+    op = CeilOp::create(builder, node.loc, type, *input);
+  else if (opType == "Sin")
+    op = SinOp::create(builder, node.loc, type, *input);
+  else if (opType == "Cos")
+    op = CosOp::create(builder, node.loc, type, *input);
   else
     op = NegOp::create(builder, node.loc, type, *input);
   FailureOr<Value> result = finish(op);
@@ -1176,6 +1192,17 @@ LogicalResult ONNXImporter::importSoftmax(const Node &node) {
                                builder.getI64IntegerAttr(*axis)));
   if (failed(result))
     return failure();
+  // LogSoftmax is log(softmax), which the fusion keeps in one kernel. The
+  // softmax subtracts the row maximum first, so this is accurate while an
+  // element is within ~87 (the f32 exp range) of its row's maximum; further
+  // below, its probability underflows and the result is -inf where ONNX's
+  // x - max - log(sum) is finite.
+  if (node.opType() == "LogSoftmax") {
+    result = finish(LogOp::create(builder, node.loc, result->getType(),
+                                  *result));
+    if (failed(result))
+      return failure();
+  }
   return setOutput(node, 0, *result);
 }
 

@@ -35,7 +35,7 @@ static LogicalResult writeFile(Operation *anchor, StringRef path,
 }
 
 LogicalResult nvidia::compileKernels(
-    ModuleOp module, StringRef directory, StringRef stem,
+    ModuleOp module, StringRef directory, StringRef stem, bool assemble,
     SmallVectorImpl<KernelBinary> &binaries,
     SmallVectorImpl<KernelNotLowered> &notLowered) {
   SmallVector<std::string> kernels;
@@ -52,7 +52,7 @@ LogicalResult nvidia::compileKernels(
       ScopedDiagnosticHandler capture(module.getContext(), [&](Diagnostic &d) {
         if (d.getSeverity() == DiagnosticSeverity::Error && reason.empty()) {
           llvm::raw_string_ostream os(reason);
-          os << d.getLocation() << ": " << d.str();
+          os << d.str();
         }
         return success();
       });
@@ -68,8 +68,6 @@ LogicalResult nvidia::compileKernels(
     llvm::SmallString<256> base(directory);
     llvm::sys::path::append(base, (stem + "." + kernel).str());
     binary.ptxPath = (base + ".ptx").str();
-    binary.cubinPath = (base + ".cubin").str();
-    binary.manifestPath = (base + ".cubin.json").str();
 
     // Both exporters consume their module (gpu-module-to-binary).
     OwningOpRef<ModuleOp> forPTX = lowered->clone();
@@ -78,6 +76,12 @@ LogicalResult nvidia::compileKernels(
     if (failed(nvidia::exportPTX(*forPTX, ptxStream)) ||
         failed(writeFile(module, binary.ptxPath, ptx)))
       return failure();
+    if (!assemble) {
+      binaries.push_back(std::move(binary));
+      continue;
+    }
+    binary.cubinPath = (base + ".cubin").str();
+    binary.manifestPath = (base + ".cubin.json").str();
     std::string cubin;
     llvm::raw_string_ostream cubinStream(cubin);
     if (failed(nvidia::exportCubin(*lowered, cubinStream,

@@ -24,8 +24,7 @@
 using namespace mlir;
 using namespace mlir::weft;
 
-/// ptxas: $WEFT_PTXAS, then CUDA's default location, then PATH.
-static std::optional<std::string> findPtxas() {
+std::optional<std::string> nvidia::findPtxas() {
   if (const char *env = std::getenv("WEFT_PTXAS"))
     if (llvm::sys::fs::can_execute(env))
       return std::string(env);
@@ -34,6 +33,15 @@ static std::optional<std::string> findPtxas() {
   if (llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName("ptxas"))
     return *path;
   return std::nullopt;
+}
+
+static void registerNVIDIADialects(DialectRegistry &registry) {
+  registry.insert<gpu::GPUDialect, LLVM::LLVMDialect, NVVM::NVVMDialect>();
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerGPUDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerNVVMDialectTranslation(registry);
 }
 
 /// Lowers every gpu.module to a gpu.binary holding PTX, in place.
@@ -55,6 +63,11 @@ static LogicalResult serializeToPTX(ModuleOp module) {
     return failure();
   if (!any)
     return module.emitError("no gpu.module to export");
+  // Callers other than weft-translate (weft-compile, the C API) have not
+  // registered the NVVM target and the LLVM IR translations.
+  DialectRegistry registry;
+  registerNVIDIADialects(registry);
+  module.getContext()->appendDialectRegistry(registry);
   PassManager pm(module.getContext());
   // NVVM ops without an LLVM intrinsic (some mbarrier / wgmma forms) become
   // inline PTX first, as upstream's NVVM pipelines do.
@@ -63,7 +76,7 @@ static LogicalResult serializeToPTX(ModuleOp module) {
   options.compilationTarget = "isa";
   // libdevice (math functions such as __nv_tanhf) is linked from the CUDA
   // toolkit that holds ptxas.
-  if (std::optional<std::string> ptxas = findPtxas())
+  if (std::optional<std::string> ptxas = nvidia::findPtxas())
     options.toolkitPath = llvm::sys::path::parent_path(
                               llvm::sys::path::parent_path(*ptxas))
                               .str();
@@ -141,7 +154,7 @@ LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os,
   llvm::raw_string_ostream ptxStream(ptx);
   if (failed(exportPTX(module, ptxStream)))
     return failure();
-  std::optional<std::string> ptxas = findPtxas();
+  std::optional<std::string> ptxas = nvidia::findPtxas();
   if (!ptxas)
     return module.emitError("ptxas not found: install CUDA or set WEFT_PTXAS");
 
@@ -195,14 +208,6 @@ LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os,
   return success();
 }
 
-static void registerNVIDIADialects(DialectRegistry &registry) {
-  registry.insert<gpu::GPUDialect, LLVM::LLVMDialect, NVVM::NVVMDialect>();
-  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
-  registerBuiltinDialectTranslation(registry);
-  registerGPUDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  registerNVVMDialectTranslation(registry);
-}
 
 void nvidia::registerPTXExport() {
   TranslateFromMLIRRegistration ptx(

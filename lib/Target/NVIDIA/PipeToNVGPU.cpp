@@ -1149,11 +1149,17 @@ LogicalResult KernelEmitter::emitDot(tile::DotOp dot, ThreadGroup &group) {
     bool kMajor = i == 0 || dot.getTransposeRhs();
     // Matrix descriptors are generated for the 128-byte swizzle only.
     if (kMajor ? rowBytes != kSwizzleBytes : rowBytes % kSwizzleBytes != 0)
-      return dot.emitError("wgmma operands need 128-byte swizzled rows: ")
-             << (kMajor ? "K" : "N") << " tile of " << rowBytes
-             << " bytes (use a K tile of " << kSwizzleBytes << " bytes, e.g. "
-             << kSwizzleBytes / elementBytes(tensor.getElementType())
-             << " elements)";
+      return kMajor
+                 ? dot.emitError("wgmma operands need 128-byte swizzled "
+                                 "rows: K tile of ")
+                       << rowBytes << " bytes (use a K tile of "
+                       << kSwizzleBytes << " bytes, e.g. "
+                       << kSwizzleBytes / elementBytes(tensor.getElementType())
+                       << " elements)"
+                 : dot.emitError("wgmma operands need 128-byte swizzled "
+                                 "rows: N tile of ")
+                       << rowBytes << " bytes (use a multiple of "
+                       << kSwizzleBytes << " bytes)";
     auto workgroup = gpu::AddressSpaceAttr::get(builder.getContext(),
                                                 gpu::AddressSpace::Workgroup);
     auto operandType =

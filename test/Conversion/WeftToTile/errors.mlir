@@ -72,3 +72,16 @@ func.func @bad_layout(%a: tensor<64x64xf32>) -> tensor<64x64xf32> {
   }
   return %0 : tensor<64x64xf32>
 }
+
+// -----
+
+func.func @int_cast(%a: tensor<4x8xf32>) -> tensor<4x8xf32> {
+  %0 = weft.kernel @k(%a) : (tensor<4x8xf32>) -> tensor<4x8xf32> {
+  ^bb0(%x: tensor<4x8xf32>):
+    %1 = weft.cast %x : tensor<4x8xf32> -> tensor<4x8xi32>
+    // expected-error @below {{weft-tile-kernels: only float to float casts are tiled (kernel @k)}}
+    %2 = weft.cast %1 : tensor<4x8xi32> -> tensor<4x8xf32>
+    weft.yield %2 : tensor<4x8xf32>
+  }
+  return %0 : tensor<4x8xf32>
+}

@@ -83,7 +83,21 @@ func.func @norms_and_elementwise(%x: tensor<8x512xf32>, %g: tensor<512xf32>, %b:
   %8 = weft.sigmoid %7 : tensor<8x512xf32>
   %9 = weft.tanh %8 : tensor<8x512xf32>
   %10 = weft.erf %9 : tensor<8x512xf32>
-  %11 = weft.sqrt %10 : tensor<8x512xf32>
+  %s = weft.sqrt %10 : tensor<8x512xf32>
+  // CHECK: weft.log
+  // CHECK-NEXT: weft.abs
+  // CHECK-NEXT: weft.reciprocal
+  // CHECK-NEXT: weft.floor
+  // CHECK-NEXT: weft.ceil
+  // CHECK-NEXT: weft.sin
+  // CHECK-NEXT: weft.cos
+  %l = weft.log %s : tensor<8x512xf32>
+  %a = weft.abs %l : tensor<8x512xf32>
+  %r = weft.reciprocal %a : tensor<8x512xf32>
+  %f = weft.floor %r : tensor<8x512xf32>
+  %c = weft.ceil %f : tensor<8x512xf32>
+  %si = weft.sin %c : tensor<8x512xf32>
+  %11 = weft.cos %si : tensor<8x512xf32>
   // CHECK: weft.reshape %{{.*}} : tensor<8x512xf32> -> tensor<4096xf32>
   %12 = weft.reshape %11 : tensor<8x512xf32> -> tensor<4096xf32>
   %13 = weft.reshape %12 : tensor<4096xf32> -> tensor<8x512xf32>

@@ -25,11 +25,11 @@ struct KernelNotLowered {
 };
 
 /// Lowers every function of `module` holding a pipe.warp_specialize to
-/// `<directory>/<stem>.<kernel>.{ptx,cubin,cubin.json}`. `module` is not
-/// changed. Fails (with a diagnostic) only when a file cannot be written or
-/// ptxas rejects the PTX.
+/// `<directory>/<stem>.<kernel>.ptx` and, with `assemble` (ptxas needed),
+/// `.cubin` and `.cubin.json`. `module` is not changed. Fails (with a
+/// diagnostic) only when a file cannot be written or ptxas rejects the PTX.
 LogicalResult compileKernels(ModuleOp module, StringRef directory,
-                             StringRef stem,
+                             StringRef stem, bool assemble,
                              SmallVectorImpl<KernelBinary> &binaries,
                              SmallVectorImpl<KernelNotLowered> &notLowered);
 

@@ -10,6 +10,8 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
+#include <optional>
+#include <string>
 
 namespace mlir::weft::nvidia {
 
@@ -24,6 +26,9 @@ LogicalResult exportPTX(ModuleOp module, llvm::raw_ostream &os);
 /// writes the kernel's launch contract (weft.launch) there as JSON.
 LogicalResult exportCubin(ModuleOp module, llvm::raw_ostream &os,
                           StringRef manifestPath = "");
+
+/// ptxas: $WEFT_PTXAS, then /usr/local/cuda/bin, then PATH.
+std::optional<std::string> findPtxas();
 
 /// Registers `--export-ptx` and `--export-cubin` with weft-translate.
 void registerPTXExport();

@@ -54,7 +54,14 @@ def elementwise():
         node("Tanh", ["sigmoid"], ["tanh"], "tanh_node"),
         node("Erf", ["tanh"], ["erf"], "erf_node"),
         node("Sqrt", ["erf"], ["sqrt"], "sqrt_node"),
-        node("Neg", ["sqrt"], ["y"], "neg_node"),
+        node("Neg", ["sqrt"], ["neg"], "neg_node"),
+        node("Log", ["neg"], ["log"], "log_node"),
+        node("Abs", ["log"], ["abs"], "abs_node"),
+        node("Reciprocal", ["abs"], ["reciprocal"], "reciprocal_node"),
+        node("Floor", ["reciprocal"], ["floor"], "floor_node"),
+        node("Ceil", ["floor"], ["ceil"], "ceil_node"),
+        node("Sin", ["ceil"], ["sin"], "sin_node"),
+        node("Cos", ["sin"], ["y"], "cos_node"),
     ]
     return model(nodes, [tensor("x", F32, [2, 8]), tensor("b", F32, [8])],
                  [tensor("y", F32, [2, 8])])
@@ -363,7 +370,7 @@ def transformer():
 
 def unsupported_op():
     nodes = [node("Relu", ["x"], ["r"], "ok_relu"),
-             node("Cos", ["r"], ["y"], "the_cosine")]
+             node("Acosh", ["r"], ["y"], "the_acosh")]
     return model(nodes, [tensor("x", F32, [4])], [tensor("y", F32, [4])])
 
 

@@ -104,6 +104,13 @@ def Weft_SigmoidOp : Weft_UnaryOp<"sigmoid", "the logistic sigmoid">;
 def Weft_TanhOp : Weft_UnaryOp<"tanh", "the hyperbolic tangent">;
 def Weft_ErfOp : Weft_UnaryOp<"erf", "the error function">;
 def Weft_SqrtOp : Weft_UnaryOp<"sqrt", "the square root">;
+def Weft_LogOp : Weft_UnaryOp<"log", "the natural logarithm">;
+def Weft_AbsOp : Weft_UnaryOp<"abs", "the absolute value">;
+def Weft_ReciprocalOp : Weft_UnaryOp<"reciprocal", "1 / x">;
+def Weft_FloorOp : Weft_UnaryOp<"floor", "rounding toward -inf">;
+def Weft_CeilOp : Weft_UnaryOp<"ceil", "rounding toward +inf">;
+def Weft_SinOp : Weft_UnaryOp<"sin", "the sine">;
+def Weft_CosOp : Weft_UnaryOp<"cos", "the cosine">;
 
 def Weft_GeluApproximation : I32EnumAttr<"GeluApproximation",
     "how GELU is evaluated", [
