@@ -20,6 +20,7 @@
 #include "weft/InitAllDialects.h"
 #include "weft/InitAllPasses.h"
 #include "weft/Schedule/ScheduleExport.h"
+#include "weft/Support/OutputFiles.h"
 #include "weft/Target/MachineModels.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -71,17 +72,16 @@ static bool wanted(StringRef stage) {
   return emit.empty() || llvm::is_contained(emit, stage.str());
 }
 
-static LogicalResult writeFile(StringRef path,
+/// Stages `path` in `outputs`; nothing is published before the whole
+/// compile succeeds (see weft/Support/OutputFiles.h).
+static LogicalResult writeFile(mlir::weft::OutputFileSet &outputs,
+                               StringRef path,
                                llvm::function_ref<void(raw_ostream &)> write) {
-  std::string error;
-  auto file = openOutputFile(path, &error);
-  if (!file) {
-    llvm::errs() << "weft-compile: cannot write " << path << ": " << error
+  if (llvm::Error error = outputs.write(path, write)) {
+    llvm::errs() << "weft-compile: " << llvm::toString(std::move(error))
                  << "\n";
     return failure();
   }
-  write(file->os());
-  file->keep();
   return success();
 }
 
@@ -164,6 +164,7 @@ int main(int argc, char **argv) {
     return 1;
 
   StringRef stem = llvm::sys::path::stem(inputFile);
+  mlir::weft::OutputFileSet outputs;
   auto save = [&](StringRef stage) -> LogicalResult {
     if (!wanted(stage))
       return success();
@@ -172,7 +173,8 @@ int main(int argc, char **argv) {
     OpPrintingFlags flags;
     flags.enableDebugInfo(true, /*prettyForm=*/false);
     flags.elideLargeResourceString(64);
-    return writeFile(path, [&](raw_ostream &os) { module->print(os, flags); });
+    return writeFile(outputs, path,
+                     [&](raw_ostream &os) { module->print(os, flags); });
   };
   if (failed(save("graph")))
     return 1;
@@ -212,11 +214,16 @@ int main(int argc, char **argv) {
       llvm::raw_string_ostream jsonStream(json);
       if (failed(mlir::weft::exportSchedules(
               *module, mlir::weft::ScheduleFormat::JSON, jsonStream)) ||
-          failed(writeFile(path, [&](raw_ostream &os) { os << json; })))
+          failed(writeFile(outputs, path,
+                           [&](raw_ostream &os) { os << json; })))
         return 1;
       if (printSchedule)
         summarize(json, llvm::outs());
     }
+  }
+  if (llvm::Error error = outputs.commit()) {
+    llvm::errs() << "weft-compile: " << llvm::toString(std::move(error)) << "\n";
+    return 1;
   }
   return 0;
 }
