@@ -1,6 +1,6 @@
 //===- schedule-solver-fuzzer.cpp - random loops and machines into Z3 ------===//
 //
-// Each input decodes into a dependence graph of 1..6 ops and a machine model
+// Each input decodes into a dependence graph of 1..5 ops and a machine model
 // of 1..3 units (counts, capacities, register budgets), including invalid
 // ones (zero-count units, missing units, same-iteration self loops) and
 // infeasible ones (shared memory too small). Properties checked:
@@ -66,7 +66,7 @@ Problem decodeProblem(Decoder &in) {
     m.registerBudgets = {24, 240};
   m.handoffCost = in.pick(0, 2);
 
-  int64_t ops = in.pick(1, 6);
+  int64_t ops = in.pick(1, 5);
   static const char *const kinds[] = {"alu", "mma", "tma_load", "exp"};
   for (int64_t v = 0; v < ops; ++v) {
     Op op;
@@ -78,8 +78,8 @@ Problem decodeProblem(Decoder &in) {
       // problem the solver must refuse.
       op.reservations.push_back(
           {static_cast<unsigned>(in.pick(0, units - (in.chance(16) ? 0 : 1))),
-           in.pick(0, 2), in.pick(1, 4)});
-    op.latency = in.pick(0, 8);
+           in.pick(0, 2), in.pick(1, 3)});
+    op.latency = in.pick(0, 5);
     op.issueCycles = in.pick(1, 2);
     op.smemBytes = in.pick(0, 3) * 1024;
     op.tmemColumns = m.tmemColumns ? in.pick(0, 2) * 32 : 0;
@@ -101,7 +101,7 @@ Problem decodeProblem(Decoder &in) {
     }
     bool inPlace = in.chance(4);
     bool scalarHandoff = in.chance(4);
-    p.addEdge(src, dst, in.pick(0, 8), distance, inPlace, scalarHandoff);
+    p.addEdge(src, dst, in.pick(0, 5), distance, inPlace, scalarHandoff);
   }
   p.fixedSmemBytes = in.pick(0, 2) * 1024;
   return p;
@@ -156,7 +156,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   Decoder in(data, size);
   Problem p = decodeProblem(in);
   SolverOptions options;
-  options.timeoutMs = 2000;
+  options.timeoutMs = 500;
   options.normalizeTo = 0;
   options.randomSeed = 1;
   bool valid = validateProblem(p).empty();
@@ -178,6 +178,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   checkPhase1(p, phase1);
 
+  // The joint model costs a Z3 query per (II, length) it tries; every other
+  // input checks it, so the phase 1 certificate gets most of the executions.
+  if (!in.chance(2))
+    return 0;
   SolveResult joint = solveSchedule(p, options);
   if (!joint.ok())
     return 0;

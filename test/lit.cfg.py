@@ -45,6 +45,13 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.weft_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
+# The libFuzzer targets of a WEFT_ENABLE_FUZZERS build (test/fuzz).
+fuzzers = ["weft-onnx-import-fuzzer", "weft-mlir-parser-fuzzer",
+           "weft-schedule-solver-fuzzer"]
+if all(os.path.exists(os.path.join(config.weft_tools_dir, f)) for f in fuzzers):
+    config.available_features.add("fuzzers")
+    llvm_config.add_tool_substitutions(fuzzers, [config.weft_tools_dir])
+
 # Features for what this machine can run.
 cuda_bin = "/usr/local/cuda/bin"
 if os.path.exists(os.path.join(cuda_bin, "ptxas")):

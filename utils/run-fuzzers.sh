@@ -24,7 +24,7 @@ for target in "${TARGETS[@]}"; do
   log="$work/fuzz.log"
   start=$(date +%s)
   # -timeout: one input may take at most 30 s (the solver's own budget is
-  # 2 s per solve); -rss_limit_mb: bounded memory; -seed: reproducible.
+  # 0.5 s per solve); -rss_limit_mb: bounded memory; -seed: reproducible.
   nice -n 10 "$binary" -seed=1 -max_total_time="$SECONDS_PER_TARGET" \
     -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/" \

@@ -50,26 +50,26 @@ def dynamic_matmul():
     return m
 
 
-def dequant_scale_mismatch():
-    """Per-axis scales with 3 entries for an axis of size 4."""
+def dequant_matmul(node_name, axis, scale, zero_point):
+    """x @ DequantizeLinear(w: int8 [4, 4], scale, zero_point; axis)."""
     w = np.arange(16, dtype=np.int8).reshape(4, 4)
     return model([helper.make_node("DequantizeLinear", ["w", "s", "z"], ["d"],
-                                   name="dq", axis=0),
+                                   name=node_name, axis=axis),
                   helper.make_node("MatMul", ["x", "d"], ["y"], name="mm")],
                  [value("x", F32, [2, 4])], [value("y", F32, [2, 4])],
-                 [init("w", w), init("s", np.ones(3, np.float32)),
-                  init("z", np.zeros(3, np.int8))])
+                 [init("w", w), init("s", scale), init("z", zero_point)])
+
+
+def dequant_scale_mismatch():
+    """Per-axis scales with 3 entries for an axis of size 4."""
+    return dequant_matmul("dq", 0, np.ones(3, np.float32),
+                          np.zeros(3, np.int8))
 
 
 def dequant_zero_point_type():
     """A uint8 zero point for int8 data."""
-    w = np.arange(16, dtype=np.int8).reshape(4, 4)
-    return model([helper.make_node("DequantizeLinear", ["w", "s", "z"], ["d"],
-                                   name="dq_zp", axis=1),
-                  helper.make_node("MatMul", ["x", "d"], ["y"], name="mm")],
-                 [value("x", F32, [2, 4])], [value("y", F32, [2, 4])],
-                 [init("w", w), init("s", np.ones(4, np.float32)),
-                  init("z", np.zeros(4, np.uint8))])
+    return dequant_matmul("dq_zp", 1, np.ones(4, np.float32),
+                          np.zeros(4, np.uint8))
 
 
 def nbits_scales_mismatch():
