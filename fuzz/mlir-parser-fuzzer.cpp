@@ -57,8 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // Unregistered ops would let any generic op through without a verifier.
   context->allowUnregisteredDialects(false);
   ParserConfig config(context.get());
-  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(
-      llvm::StringRef(reinterpret_cast<const char *>(data), size), config);
+  // MLIR's lexer stops at a NUL past the end of its buffer, as every file
+  // and string the tools parse has; libFuzzer's bytes have none.
+  std::string text(reinterpret_cast<const char *>(data), size);
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(text, config);
   if (!module)
     return 0;
   checkRoundTrip(*module, /*generic=*/false, context.get());

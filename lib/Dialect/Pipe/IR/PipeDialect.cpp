@@ -203,9 +203,12 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (stages <= 0 || length <= 0 || iiCycles <= 0 || partitions <= 0)
     return emitError()
            << "stages, length, ii_cycles and partitions must be positive";
-  if (stages != (length + ii - 1) / ii)
+  // ceil(length / ii) for positive operands, without length + ii - 1, which
+  // overflows for lengths near INT64_MAX.
+  int64_t expectedStages = (length - 1) / ii + 1;
+  if (stages != expectedStages)
     return emitError() << "stages (" << stages << ") must be ceil(length / ii) = "
-                       << (length + ii - 1) / ii;
+                       << expectedStages;
   (void)provenOptimal;
   return success();
 }
