@@ -36,9 +36,8 @@ if mlir_threading not in ("on", "off"):
 threading_args = ["-mlir-disable-threading"] if mlir_threading == "off" else []
 if mlir_threading == "off":
     config.available_features.add("mlir-threading-off")
-tools = [ToolSubst("weft-opt", extra_args=threading_args, unresolved="fatal"),
-         ToolSubst("weft-translate", extra_args=threading_args,
-                   unresolved="fatal"),
+tools = [ToolSubst("weft-opt", extra_args=threading_args),
+         ToolSubst("weft-translate", extra_args=threading_args),
          "weft-compile", "weft-run", "mlir-opt", "mlir-translate", "llc",
          "llvm-objdump", "llvm-readelf", "llvm-mc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -20,6 +20,7 @@ if command -v ccache >/dev/null; then
   LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 if [ ! -f "$BUILD/build.ninja" ]; then
+  mkdir -p "$BUILD"
   # -O1: ASan's usual level, and much faster to compile than -O3 on 2 cores.
   cmake "${LAUNCHER[@]}" -G Ninja -S "$ROOT" -B "$BUILD" \
     -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" \
@@ -27,7 +28,7 @@ if [ ! -f "$BUILD/build.ninja" ]; then
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DLLVM_USE_LINKER=lld -DWEFT_WERROR=ON \
     "-DWEFT_ENABLE_SANITIZERS=address;undefined" -DWEFT_ENABLE_FUZZERS=ON \
-    >"$BUILD.configure.log" 2>&1 || { cat "$BUILD.configure.log"; exit 1; }
+    >"$BUILD/configure.log" 2>&1 || { cat "$BUILD/configure.log"; exit 1; }
 fi
 echo "== sanitizer build (ASan + UBSan + fuzzers) in $BUILD"
 # The tools, the unit tests and the fuzzers; not the bench or the docs.
