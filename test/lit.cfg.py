@@ -7,7 +7,8 @@ import lit.formats
 from lit.llvm import llvm_config
 from lit.llvm.subst import ToolSubst
 
-config.name = "WEFT"
+# --param suite_suffix=-sanitizers names a second run's results apart.
+config.name = "WEFT" + lit_config.params.get("suite_suffix", "")
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test", ".py"]
 config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py",
@@ -26,11 +27,29 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.weft_tools_dir, config.llvm_tools_dir]
-tools = ["weft-opt", "weft-translate", "weft-compile", "weft-run", "mlir-opt", "mlir-translate", "llc",
+# --param mlir_threading=off runs weft-opt and weft-translate (the drivers
+# with MLIR's context options) with -mlir-disable-threading, so the suite
+# checks both the multithreaded pass manager and the single-threaded one.
+mlir_threading = lit_config.params.get("mlir_threading", "on")
+if mlir_threading not in ("on", "off"):
+    lit_config.fatal("mlir_threading must be 'on' or 'off'")
+threading_args = ["-mlir-disable-threading"] if mlir_threading == "off" else []
+if mlir_threading == "off":
+    config.available_features.add("mlir-threading-off")
+tools = [ToolSubst("weft-opt", extra_args=threading_args),
+         ToolSubst("weft-translate", extra_args=threading_args),
+         "weft-compile", "weft-run", "mlir-opt", "mlir-translate", "llc",
          "llvm-objdump", "llvm-readelf", "llvm-mc"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.weft_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+# The libFuzzer targets of a WEFT_ENABLE_FUZZERS build (test/fuzz).
+fuzzers = ["weft-onnx-import-fuzzer", "weft-mlir-parser-fuzzer",
+           "weft-schedule-solver-fuzzer"]
+if all(os.path.exists(os.path.join(config.weft_tools_dir, f)) for f in fuzzers):
+    config.available_features.add("fuzzers")
+    llvm_config.add_tool_substitutions(fuzzers, [config.weft_tools_dir])
 
 # Features for what this machine can run.
 cuda_bin = "/usr/local/cuda/bin"

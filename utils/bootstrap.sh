@@ -7,6 +7,9 @@ PACKAGES=(
   # Toolchain: LLVM / MLIR / Clang / LLD 22 (lit and FileCheck are in its bin/).
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   cmake ninja-build libgtest-dev
+  # ASan / UBSan runtimes and libFuzzer (utils/test-sanitizers.sh); GNU time
+  # measures peak memory in the load tests.
+  libclang-rt-22-dev time
   # Schedule solver.
   libz3-dev
   # ONNX frontend and its conformance data.

@@ -28,6 +28,7 @@
 #include "weft/InitAllDialects.h"
 #include "weft/InitAllPasses.h"
 #include "weft/Schedule/ScheduleExport.h"
+#include "weft/Support/OutputFiles.h"
 #include "weft/Target/NVIDIA/KernelBinaries.h"
 #include "weft/Target/NVIDIA/PTXExport.h"
 #include "weft/Target/MachineModels.h"
@@ -78,17 +79,16 @@ static bool wanted(StringRef stage) {
   return emit.empty() || llvm::is_contained(emit, stage.str());
 }
 
-static LogicalResult writeFile(StringRef path,
+/// Stages `path` in `outputs`; nothing is published before the whole
+/// compile succeeds (see weft/Support/OutputFiles.h).
+static LogicalResult writeFile(mlir::weft::OutputFileSet &outputs,
+                               StringRef path,
                                llvm::function_ref<void(raw_ostream &)> write) {
-  std::string error;
-  auto file = openOutputFile(path, &error);
-  if (!file) {
-    llvm::errs() << "weft-compile: cannot write " << path << ": " << error
+  if (llvm::Error error = outputs.write(path, write)) {
+    llvm::errs() << "weft-compile: " << llvm::toString(std::move(error))
                  << "\n";
     return failure();
   }
-  write(file->os());
-  file->keep();
   return success();
 }
 
@@ -228,6 +228,7 @@ int main(int argc, char **argv) {
     return 1;
 
   StringRef stem = llvm::sys::path::stem(inputFile);
+  mlir::weft::OutputFileSet outputs;
   auto save = [&](StringRef stage) -> LogicalResult {
     if (!wanted(stage))
       return success();
@@ -236,7 +237,8 @@ int main(int argc, char **argv) {
     OpPrintingFlags flags;
     flags.enableDebugInfo(true, /*prettyForm=*/false);
     flags.elideLargeResourceString(64);
-    return writeFile(path, [&](raw_ostream &os) { module->print(os, flags); });
+    return writeFile(outputs, path,
+                     [&](raw_ostream &os) { module->print(os, flags); });
   };
   if (failed(save(driver::kImportStage)))
     return 1;
@@ -259,7 +261,7 @@ int main(int argc, char **argv) {
     // Read back once: the file and the summary show the same schedules.
     FailureOr<std::vector<mlir::weft::ScheduledLoop>> loops =
         mlir::weft::collectSchedules(*module);
-    if (failed(loops) || failed(writeFile(path, [&](raw_ostream &os) {
+    if (failed(loops) || failed(writeFile(outputs, path, [&](raw_ostream &os) {
           mlir::weft::writeSchedules(*loops, mlir::weft::ScheduleFormat::JSON,
                                      os);
         })))
@@ -275,5 +277,9 @@ int main(int argc, char **argv) {
     return 1;
   if (StringRef(target).starts_with("sm_") && failed(compileForNVIDIA(*module)))
     return 1;
+  if (llvm::Error error = outputs.commit()) {
+    llvm::errs() << "weft-compile: " << llvm::toString(std::move(error)) << "\n";
+    return 1;
+  }
   return 0;
 }

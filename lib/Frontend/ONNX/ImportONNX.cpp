@@ -32,6 +32,7 @@
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -596,15 +597,31 @@ LogicalResult ONNXImporter::readExternalData(const TensorProto &tensor,
         length = value;
     }
   }
-  if (location.empty() || llvm::sys::path::is_absolute(location))
+  // The ONNX spec confines external data to the model's directory; a model
+  // from elsewhere must not read arbitrary files of the machine importing it.
+  if (location.empty() || llvm::sys::path::is_absolute(location) ||
+      llvm::is_contained(llvm::make_range(llvm::sys::path::begin(location),
+                                          llvm::sys::path::end(location)),
+                         ".."))
     return emitError(loc) << "external data of tensor '" << tensor.name()
-                          << "' needs a relative 'location'";
+                          << "' needs a relative 'location' inside the "
+                             "model's directory, got '"
+                          << location << "'";
   if (length && *length != size)
     return emitError(loc) << "external data of tensor '" << tensor.name()
                           << "' has length " << *length << ", expected "
                           << size;
   SmallString<256> path(llvm::sys::path::parent_path(fileName));
   llvm::sys::path::append(path, location);
+  // getFileSlice pads a slice that runs past the end of the file with zeros;
+  // a short file is an error, not a tensor of zeros.
+  uint64_t fileSize = 0;
+  if (!llvm::sys::fs::file_size(path, fileSize) &&
+      (static_cast<uint64_t>(offset) > fileSize ||
+       fileSize - offset < static_cast<uint64_t>(size)))
+    return emitError(loc) << "external data file '" << path
+                          << "' is too short for tensor '" << tensor.name()
+                          << "'";
   auto buffer = llvm::MemoryBuffer::getFileSlice(path, size, offset);
   if (!buffer)
     return emitError(loc) << "cannot read external data of tensor '"

@@ -677,6 +677,9 @@ JointOutcome detail::solveJoint(const Problem &problem, int64_t startII,
       z3::solver solver(ctx, "QF_FD");
       z3::params params(ctx);
       params.set("random_seed", options.randomSeed);
+      // Z3 would take SIGINT for itself (to stop a query) and the compile
+      // would go on as after a time-out; Ctrl-C must stop the compiler.
+      params.set("ctrl_c", false);
       solver.set(params);
       auto setTimeout = [&]() {
         z3::params p(ctx);
@@ -836,6 +839,7 @@ SatResult detail::solveModuloAtII(const Problem &problem, int64_t ii,
     z3::solver solver(ctx, "QF_FD");
     z3::params params(ctx);
     params.set("random_seed", seed);
+    params.set("ctrl_c", false); // SIGINT stops the compiler, not the query
     if (timeoutMs)
       params.set("timeout", timeoutMs);
     solver.set(params);

@@ -1,5 +1,6 @@
 //===- ScheduleCache.cpp - solutions cached on disk -----------------------===//
 #include "weft/Schedule/ScheduleCache.h"
+#include "weft/Support/OutputFiles.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/JSON.h"
@@ -171,20 +172,14 @@ llvm::Error mlir::weft::storeCachedSolution(llvm::StringRef directory, uint64_t 
   if (std::error_code ec = llvm::sys::fs::create_directories(directory))
     return llvm::createStringError(ec, "cannot create schedule cache '%s'",
                                    directory.str().c_str());
-  std::string path = entryPath(directory, key);
-  llvm::SmallString<256> temp;
-  int fd;
-  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
-          path + ".%%%%%%.tmp", fd, temp))
-    return llvm::createStringError(ec, "cannot write to schedule cache '%s'",
-                                   directory.str().c_str());
-  {
-    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    os << solutionToJSON(solution);
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
-    llvm::sys::fs::remove(temp);
-    return llvm::createStringError(ec, "cannot publish schedule cache entry");
-  }
+  // Concurrent compilers share the directory: an atomic rename means a
+  // reader sees no entry or a complete one, and of two writers of the same
+  // key the last rename wins with an equally valid solution.
+  if (llvm::Error error = writeFileAtomically(
+          entryPath(directory, key),
+          [&](llvm::raw_ostream &os) { os << solutionToJSON(solution); }))
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(), "schedule cache '%s': %s",
+        directory.str().c_str(), llvm::toString(std::move(error)).c_str());
   return llvm::Error::success();
 }

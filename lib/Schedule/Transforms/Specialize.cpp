@@ -139,7 +139,42 @@ LogicalResult LoopSpecializer::run() {
   OpBuilder builder(loop);
   Location loc = loop.getLoc();
 
+  // Free ops are copied into the partitions that use them (directly or
+  // through other free ops), and the yields of the iter_args they own.
+  // SetVectors: channels are created in the order crossings are found.
+  SmallVector<llvm::SetVector<Operation *>> neededBy(numGroups);
+  for (unsigned p = 0; p < numGroups; ++p) {
+    llvm::SetVector<Operation *> &needed = neededBy[p];
+    std::function<void(Value)> need = [&](Value value) {
+      if (Operation *def = value.getDefiningOp())
+        if (def->getBlock() == body && !partitionOf(def) &&
+            needed.insert(def))
+          for (Value operand : def->getOperands())
+            need(operand);
+    };
+    for (Operation &op : body->without_terminator())
+      if (partitionOf(&op) == std::optional<unsigned>(p))
+        for (Value operand : op.getOperands())
+          need(operand);
+    for (auto [i, arg] : llvm::enumerate(loop.getRegionIterArgs())) {
+      std::optional<unsigned> owner = ownerOf(arg);
+      if (owner ? *owner == p : p == 0)
+        need(yield.getOperand(i));
+    }
+  }
+
   // Channels are created before the partitions, in the parent region.
+  // Values a free op copied into partition p reads from another partition
+  // (a layout op between a load and its consumer) cross to p as well:
+  for (unsigned p = 0; p < numGroups; ++p)
+    for (Operation *op : neededBy[p])
+      for (Value operand : op->getOperands())
+        if (std::optional<unsigned> owner = ownerOf(operand);
+            owner && *owner != p)
+          noteCrossing(operand, *owner, p,
+                       isa<BlockArgument>(operand)
+                           ? 2
+                           : buffersOf(operand.getDefiningOp()));
   // Body values used across partitions:
   for (Operation &op : body->without_terminator()) {
     std::optional<unsigned> p = partitionOf(&op);
@@ -239,31 +274,16 @@ LogicalResult LoopSpecializer::run() {
     llvm::MapVector<Value, Operation *> lastUse;
     for (Operation &op : body->without_terminator()) {
       std::optional<unsigned> q = partitionOf(&op);
-      if (q && *q != p)
+      // Only ops this partition copies: a release after a free op that
+      // another partition copies would never be emitted.
+      if (q ? *q != p : !neededBy[p].contains(&op))
         continue;
       for (Value operand : op.getOperands())
         for (const Crossing &c : crossings)
           if (c.value == operand && c.readBy(p))
             lastUse[operand] = &op;
     }
-    llvm::SmallPtrSet<Operation *, 16> needed;
-    // Free ops are copied into the partitions that use them (directly or
-    // through other free ops).
-    std::function<void(Operation *)> need = [&](Operation *op) {
-      for (Value operand : op->getOperands())
-        if (Operation *def = operand.getDefiningOp())
-          if (def->getBlock() == body && !partitionOf(def) &&
-              needed.insert(def).second)
-            need(def);
-    };
-    for (Operation &op : body->without_terminator())
-      if (partitionOf(&op) == std::optional<unsigned>(p))
-        need(&op);
-    for (unsigned i : owned)
-      if (Operation *def = yield.getOperand(i).getDefiningOp())
-        if (def->getBlock() == body && !partitionOf(def) &&
-            needed.insert(def).second)
-          need(def);
+    const llvm::SetVector<Operation *> &needed = neededBy[p];
 
     for (Operation &op : body->without_terminator()) {
       std::optional<unsigned> q = partitionOf(&op);

@@ -8,6 +8,8 @@
 #include "llvm/ADT/StringSet.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <tuple>
+
 using namespace mlir;
 using namespace mlir::weft::pipe;
 
@@ -55,12 +57,39 @@ void PipeDialect::initialize() {
 // Attributes
 //===----------------------------------------------------------------------===//
 
+/// Machine model numbers are unsigned, and the parser reads `-1` into one as
+/// its two's complement; the solver turns them into int64 costs and products
+/// of them. Every field has a ceiling far above any real machine so that a
+/// negative number is an error here, not a wrapped cost there.
+static LogicalResult
+checkMachineLimit(function_ref<InFlightDiagnostic()> emitError,
+                  StringRef owner, StringRef field, uint64_t value,
+                  uint64_t limit) {
+  if (value <= limit)
+    return success();
+  return emitError() << owner << " has " << field << " = " << value
+                     << ", above the limit of " << limit
+                     << " (a negative number for an unsigned field?)";
+}
+
+constexpr uint64_t kMaxCycles = 1 << 24;
+constexpr uint64_t kMaxUnitCount = 1 << 16;
+constexpr uint64_t kMaxRate = uint64_t(1) << 40;
+constexpr uint64_t kMaxCapacity = uint64_t(1) << 40;
+
 LogicalResult
 FunctionalUnitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                            StringRef name, unsigned count, uint64_t rate,
-                           uint64_t) {
+                           uint64_t latency) {
   if (name.empty())
     return emitError() << "functional unit needs a name";
+  std::string owner = ("functional unit '" + name + "'").str();
+  if (failed(checkMachineLimit(emitError, owner, "count", count,
+                               kMaxUnitCount)) ||
+      failed(checkMachineLimit(emitError, owner, "rate", rate, kMaxRate)) ||
+      failed(checkMachineLimit(emitError, owner, "latency", latency,
+                               kMaxCycles)))
+    return failure();
   if (count == 0)
     return emitError() << "functional unit '" << name
                        << "' must have a count of at least 1";
@@ -72,10 +101,17 @@ FunctionalUnitAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult OpKindAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  StringRef name, StringRef unit, WorkMeasure,
-                                 uint64_t issue, uint64_t, uint64_t workScale,
-                                 Completion) {
+                                 uint64_t issue, uint64_t extraLatency,
+                                 uint64_t workScale, Completion) {
   if (name.empty() || unit.empty())
     return emitError() << "op kind needs a name and a unit";
+  std::string owner = ("op kind '" + name + "'").str();
+  if (failed(checkMachineLimit(emitError, owner, "issue", issue, kMaxCycles)) ||
+      failed(checkMachineLimit(emitError, owner, "extra_latency", extraLatency,
+                               kMaxCycles)) ||
+      failed(checkMachineLimit(emitError, owner, "work_scale", workScale,
+                               kMaxRate)))
+    return failure();
   if (issue == 0 || workScale == 0)
     return emitError() << "op kind '" << name
                        << "' needs issue >= 1 and work_scale >= 1";
@@ -86,13 +122,28 @@ LogicalResult MachineAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                   StringRef name,
                                   ArrayRef<FunctionalUnitAttr> units,
                                   ArrayRef<OpKindAttr> kinds,
-                                  uint64_t, uint64_t, uint64_t registerFile,
+                                  uint64_t smemBytes, uint64_t tmemColumns,
+                                  uint64_t registerFile,
                                   unsigned maxRegisters, unsigned maxWarps,
                                   unsigned warpGroupSize,
                                   ArrayRef<unsigned> registerBudgets,
-                                  unsigned threadsPerWarp, unsigned) {
+                                  unsigned threadsPerWarp,
+                                  unsigned handoffCycles) {
   if (name.empty())
     return emitError() << "machine needs a name";
+  std::string owner = ("machine '" + name + "'").str();
+  for (auto [field, value, limit] :
+       {std::make_tuple("smem_bytes", smemBytes, kMaxCapacity),
+        std::make_tuple("tmem_columns", tmemColumns, kMaxCapacity),
+        std::make_tuple("register_file", registerFile, kMaxCapacity),
+        std::make_tuple("max_registers", uint64_t(maxRegisters), kMaxCycles),
+        std::make_tuple("max_warps", uint64_t(maxWarps), kMaxUnitCount),
+        std::make_tuple("threads_per_warp", uint64_t(threadsPerWarp),
+                        kMaxUnitCount),
+        std::make_tuple("handoff_cycles", uint64_t(handoffCycles),
+                        kMaxCycles)})
+    if (failed(checkMachineLimit(emitError, owner, field, value, limit)))
+      return failure();
   if (units.empty())
     return emitError() << "machine '" << name << "' has no functional units";
   llvm::StringSet<> seen;
@@ -152,9 +203,12 @@ LogicalResult ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (stages <= 0 || length <= 0 || iiCycles <= 0 || partitions <= 0)
     return emitError()
            << "stages, length, ii_cycles and partitions must be positive";
-  if (stages != (length + ii - 1) / ii)
+  // ceil(length / ii) for positive operands, without length + ii - 1, which
+  // overflows for lengths near INT64_MAX.
+  int64_t expectedStages = (length - 1) / ii + 1;
+  if (stages != expectedStages)
     return emitError() << "stages (" << stages << ") must be ceil(length / ii) = "
-                       << (length + ii - 1) / ii;
+                       << expectedStages;
   (void)provenOptimal;
   return success();
 }

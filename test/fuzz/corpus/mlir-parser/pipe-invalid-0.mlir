@@ -1,0 +1,1 @@
+#bad = #pipe.unit<"tc", count = 0>

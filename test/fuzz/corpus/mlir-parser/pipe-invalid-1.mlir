@@ -1,0 +1,1 @@
+#bad = #pipe.unit<"", count = 1>

@@ -1,0 +1,1 @@
+#bad = #pipe.placement<stage = 0, cycle = -1, partition = 0>

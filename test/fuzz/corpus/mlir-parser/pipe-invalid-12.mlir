@@ -1,0 +1,1 @@
+#bad = #pipe.placement<stage = 2, cycle = 1, partition = 0>

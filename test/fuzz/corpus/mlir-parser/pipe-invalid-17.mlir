@@ -1,0 +1,5 @@
+func.func @empty() {
+  pipe.warp_specialize {
+  }
+  return
+}

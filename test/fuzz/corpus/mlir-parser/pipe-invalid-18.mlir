@@ -1,0 +1,5 @@
+func.func @orphan_partition() {
+  pipe.partition load warps = 1 {
+  }
+  return
+}

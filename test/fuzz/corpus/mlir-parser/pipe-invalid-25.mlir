@@ -1,0 +1,1 @@
+#bad = #pipe.kind<"mma", unit = "tc", measure = flops, issue = 0>

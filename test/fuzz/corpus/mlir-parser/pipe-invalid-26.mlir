@@ -1,0 +1,1 @@
+#bad = #pipe.kind<"mma", unit = "", measure = flops>

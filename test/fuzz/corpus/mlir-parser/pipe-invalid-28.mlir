@@ -1,0 +1,1 @@
+#bad = #pipe.machine<"m", units = [<"tc", count = 1>], kinds = [<"mma", unit = "tc", measure = flops>, <"mma", unit = "tc", measure = flops>], smem_bytes = 0, tmem_columns = 0, register_file = 65536, max_registers = 255, max_warps = 32, warp_group_size = 4, handoff_cycles = 0>

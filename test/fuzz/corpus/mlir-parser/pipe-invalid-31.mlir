@@ -1,0 +1,1 @@
+#bad = #pipe.machine<"m", units = [<"tc", count = 1>], smem_bytes = 0, tmem_columns = 0, register_file = 32, max_registers = 32, max_warps = 1, warp_group_size = 1, threads_per_warp = 0, handoff_cycles = 0>

@@ -1,0 +1,4 @@
+func.func @layer_norm_axis(%x: tensor<8x16xf32>, %g: tensor<16xf32>) {
+  %0 = weft.layer_norm %x, %g axis = -3 epsilon = 1.0e-5 : tensor<8x16xf32>, tensor<16xf32> -> tensor<8x16xf32>
+  return
+}

@@ -1,0 +1,1 @@
+func.func private @perm_missing() attributes {layout = #weft.tile<[2, 2], permuted>}
