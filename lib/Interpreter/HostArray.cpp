@@ -1,5 +1,6 @@
 //===- HostArray.cpp - host arrays, rounding, .npy files -----------------===//
 #include "weft/Interpreter/Interpreter.h"
+#include "weft/Support/Npy.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/APFloat.h"
@@ -295,29 +296,11 @@ std::string weft::interp::writeNpy(StringRef path, const HostArray &array) {
               std::string(type.isUnsignedInteger() ? "u" : "i") +
               std::to_string(bytes);
   }
-  std::string shape = "(";
-  for (int64_t d : array.shape)
-    shape += std::to_string(d) + ", ";
-  if (array.shape.size() > 1)
-    shape.resize(shape.size() - 2);
-  else if (array.shape.size() == 1)
-    shape.resize(shape.size() - 1);
-  shape += ")";
-  std::string header = "{'descr': '" + descr +
-                       "', 'fortran_order': False, 'shape': " + shape + ", }";
-  size_t total = 10 + header.size() + 1;
-  header.append((64 - total % 64) % 64, ' ');
-  header += '\n';
-
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
   if (ec)
     return "cannot write '" + path.str() + "': " + ec.message();
-  os << "\x93NUMPY";
-  os << static_cast<char>(1) << static_cast<char>(0);
-  os << static_cast<char>(header.size() & 0xff)
-     << static_cast<char>((header.size() >> 8) & 0xff);
-  os << header;
+  mlir::weft::writeNpyHeader(os, descr, array.shape);
   int64_t n = array.numElements();
   for (int64_t i = 0; i < n; ++i) {
     char buf[8];

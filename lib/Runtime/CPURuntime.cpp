@@ -1,5 +1,6 @@
 //===- CPURuntime.cpp - runs models compiled for the host CPU -------------===//
 #include "weft/Runtime/CPURuntime.h"
+#include "weft/Support/Npy.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -174,26 +175,11 @@ llvm::Error mlir::weft::runtime::writeNpy(StringRef path,
       std::memcpy(out.data.data() + 4 * i, &f, 4);
     }
   }
-  SmallVector<std::string> dims;
-  for (int64_t d : out.shape)
-    dims.push_back(std::to_string(d));
-  std::string shape = llvm::join(dims, ", ");
-  if (dims.size() == 1)
-    shape += ",";
-  std::string header = "{'descr': '" + out.dtype +
-                       "', 'fortran_order': False, 'shape': (" + shape +
-                       "), }";
-  // Magic (6) + version (2) + length (2) + header + '\n', a multiple of 64.
-  size_t total = 10 + header.size() + 1;
-  header.append((64 - total % 64) % 64, ' ');
-  header += '\n';
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
   if (ec)
     return error("cannot write " + path + ": " + ec.message());
-  os << StringRef("\x93NUMPY\x01\x00", 8);
-  os << static_cast<char>(header.size() & 0xff)
-     << static_cast<char>(header.size() >> 8) << header;
+  mlir::weft::writeNpyHeader(os, out.dtype, out.shape);
   os.write(out.data.data(), out.data.size());
   return llvm::Error::success();
 }

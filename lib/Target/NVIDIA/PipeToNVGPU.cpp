@@ -169,6 +169,17 @@ private:
   void waitParity(Value barriers, Value slot, Value parity);
   /// Runs `body` on thread 0 of the group only.
   void onElectedThread(ThreadGroup &group, function_ref<void()> body);
+  /// Runs `body` on the block's first warp only (tensor-memory allocation
+  /// is warp-wide).
+  void onFirstWarp(function_ref<void()> body) {
+    Value first = arith::CmpIOp::create(
+        builder, func.getLoc(), arith::CmpIPredicate::ult, threadId,
+        constantIndex(machine.getThreadsPerWarp()));
+    auto ifOp = scf::IfOp::create(builder, func.getLoc(), first, false);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    body();
+  }
   Value lookup(Value value) { return mapping.lookupOrNull(value); }
   /// Registers each thread holds at launch, the base of setmaxnreg: the
   /// register file shared by the block, in setmaxnreg's steps of 8.
@@ -565,13 +576,7 @@ void KernelEmitter::emitPrologue(Location loc) {
     nvgpu::MBarrierInitOp::create(builder, loc, mmaDone, constantIndex(1),
                                   constantIndex(0), first);
     // One warp allocates tensor memory for the whole block.
-    Value firstWarp = arith::CmpIOp::create(
-        builder, loc, arith::CmpIPredicate::ult, threadId,
-        constantIndex(machine.getThreadsPerWarp()));
-    auto ifOp = scf::IfOp::create(builder, loc, firstWarp, false);
-    {
-      OpBuilder::InsertionGuard guard(builder);
-      builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    onFirstWarp([&] {
       Value cell = sharedPointer(arith::AddIOp::create(
           builder, loc, poolAddress(), constantIndex(tmemAddressOffset)));
       auto cta1 = NVVM::CTAGroupKindAttr::get(ctx, NVVM::CTAGroupKind::CTA_1);
@@ -581,7 +586,7 @@ void KernelEmitter::emitPrologue(Location loc) {
                                        tmemColumns),
           cta1);
       NVVM::Tcgen05RelinquishAllocPermitOp::create(builder, loc, cta1);
-    }
+    });
   }
   // Every thread sees initialized barriers (and the tensor-memory address)
   // before any partition starts.
@@ -648,19 +653,15 @@ LogicalResult KernelEmitter::run(ModuleOp module) {
   if (tcgen05) {
     // The warp that allocated tensor memory frees it once nobody reads it.
     gpu::BarrierOp::create(builder, loc);
-    Value firstWarp = arith::CmpIOp::create(
-        builder, loc, arith::CmpIPredicate::ult, threadId,
-        constantIndex(machine.getThreadsPerWarp()));
-    auto ifOp = scf::IfOp::create(builder, loc, firstWarp, false);
-    OpBuilder::InsertionGuard guard(builder);
-    builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
-    NVVM::Tcgen05DeallocOp::create(
+    onFirstWarp([&] {
+      NVVM::Tcgen05DeallocOp::create(
         builder, loc,
         LLVM::IntToPtrOp::create(builder, loc,
                                  LLVM::LLVMPointerType::get(ctx, 6), tmemBase),
         arith::ConstantIntOp::create(builder, loc, builder.getI32Type(),
                                      tmemColumns),
         NVVM::CTAGroupKindAttr::get(ctx, NVVM::CTAGroupKind::CTA_1));
+    });
   }
   gpu::ReturnOp::create(builder, loc);
 
