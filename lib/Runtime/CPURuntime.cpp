@@ -221,8 +221,10 @@ mlir::weft::runtime::readTensorProto(StringRef path) {
   if (proto.has_raw_data()) {
     if (proto.raw_data().size() != tensor.data.size())
       return error(path + ": raw data size does not match the shape");
-    std::memcpy(tensor.data.data(), proto.raw_data().data(),
-                tensor.data.size());
+    // An empty tensor (a zero dimension) has no storage to copy into.
+    if (!tensor.data.empty())
+      std::memcpy(tensor.data.data(), proto.raw_data().data(),
+                  tensor.data.size());
     return tensor;
   }
   // Typed fields: narrow integers, bool and 16-bit floats (as bits) live in

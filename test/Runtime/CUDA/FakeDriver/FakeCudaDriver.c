@@ -31,14 +31,18 @@
 static const char *kDeviceName = "Weft fake CUDA driver";
 
 /* A module remembers its image to answer cuModuleGetFunction. */
+/* A function is a kernel name within a module. */
+typedef struct FakeFunction {
+  char name[128];
+  struct FakeFunction *next;
+} FakeFunction;
+
+/* A module owns the functions looked up in it, as the driver does: they are
+ * freed with the module. */
 typedef struct {
   const char *image;
+  FakeFunction *functions;
 } FakeModule;
-
-/* A function is a kernel name within a module. */
-typedef struct {
-  char name[128];
-} FakeFunction;
 
 /* cuTensorMapEncodeTiled records its arguments in this table and writes the
  * record's index into the 128-byte map, which the emulated kernel reads
@@ -135,11 +139,18 @@ static CUresult fake_cuModuleLoadDataEx(CUmodule *module, const void *image,
   (void)values;
   FakeModule *m = malloc(sizeof(FakeModule));
   m->image = (const char *)image;
+  m->functions = NULL;
   *module = (CUmodule)m;
   return CUDA_SUCCESS;
 }
 static CUresult fake_cuModuleUnload(CUmodule module) {
-  free(module);
+  FakeModule *m = (FakeModule *)module;
+  while (m->functions) {
+    FakeFunction *next = m->functions->next;
+    free(m->functions);
+    m->functions = next;
+  }
+  free(m);
   return CUDA_SUCCESS;
 }
 static CUresult fake_cuModuleGetFunction(CUfunction *function, CUmodule module,
@@ -153,6 +164,8 @@ static CUresult fake_cuModuleGetFunction(CUfunction *function, CUmodule module,
     return CUDA_ERROR_NOT_FOUND;
   FakeFunction *f = malloc(sizeof(FakeFunction));
   snprintf(f->name, sizeof(f->name), "%s", name);
+  f->next = m->functions;
+  m->functions = f;
   *function = (CUfunction)f;
   return CUDA_SUCCESS;
 }
