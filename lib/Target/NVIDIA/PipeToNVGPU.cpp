@@ -134,13 +134,26 @@ private:
   };
   FailureOr<WarpTiling> warpTiling(Operation *op, RankedTensorType acc,
                                    int64_t threads);
-  void emitMmaSyncAccumulatorStore(Value accumulator, RankedTensorType type,
-                                   Value view, ThreadGroup &group);
+  /// This thread's lane, and the first row and column of its warp's corner
+  /// of the accumulator.
+  struct WarpPosition {
+    Value lane, row, column;
+  };
+  WarpPosition warpPosition(ThreadGroup &group, const WarpTiling &tiling);
+  void emitMmaSyncAccumulatorStore(Value accumulator,
+                                   const WarpTiling &tiling, Value view,
+                                   ThreadGroup &group);
   void emitTcgen05AccumulatorRead(Value accumulator, Value view,
                                   ThreadGroup &group);
   /// Shared-memory address (i32) of a channel slot.
   Value sharedAddress(ChannelPlan &plan, Value slot);
   Value sharedPointer(Value address64);
+  /// Shared-memory pointer to barrier `slot` of `barriers`, for NVVM ops
+  /// that take an address (tcgen05.commit, cp.async.mbarrier.arrive).
+  Value barrierPointer(Value barriers, Value slot) {
+    return sharedPointer(nvgpu::MBarrierGetOp::create(
+        builder, func.getLoc(), builder.getI64Type(), barriers, slot));
+  }
   /// Address of the shared-memory pool, as an index.
   Value poolAddress() {
     return memref::ExtractAlignedPointerAsIndexOp::create(builder,
@@ -163,6 +176,8 @@ private:
   /// Reads and bumps a counter; returns (slot, phase parity as i1).
   std::pair<Value, Value> nextSlot(ThreadGroup &group, Value channel,
                                    CounterKind kind);
+  /// The same for a counter `cell` over `slots` barriers.
+  std::pair<Value, Value> advanceCounter(Value cell, int64_t slots);
   Value slotView(ChannelPlan &plan, Value slot);
   void syncGroup(ThreadGroup &group);
   /// Blocks until phase `parity` of barrier `slot` of `barriers` completed.
@@ -431,11 +446,14 @@ Value KernelEmitter::counter(ThreadGroup &group, Value channel,
 std::pair<Value, Value> KernelEmitter::nextSlot(ThreadGroup &group,
                                                 Value channel,
                                                 CounterKind kind) {
+  return advanceCounter(counter(group, channel, kind), channels[channel].depth);
+}
+
+std::pair<Value, Value> KernelEmitter::advanceCounter(Value cell,
+                                                      int64_t slots) {
   Location loc = func.getLoc();
-  ChannelPlan &plan = channels[channel];
-  Value cell = counter(group, channel, kind);
   Value count = memref::LoadOp::create(builder, loc, cell);
-  Value depth = constantIndex(plan.depth);
+  Value depth = constantIndex(slots);
   Value slot = arith::RemUIOp::create(builder, loc, count, depth);
   Value round = arith::DivUIOp::create(builder, loc, count, depth);
   Value parity = arith::IndexCastUIOp::create(
@@ -471,8 +489,7 @@ void KernelEmitter::waitParity(Value barriers, Value slot, Value parity) {
     return;
   }
   // Ampere has no try_wait: spin on test_wait.
-  Value address = sharedPointer(nvgpu::MBarrierGetOp::create(
-      builder, loc, builder.getI64Type(), barriers, slot));
+  Value address = barrierPointer(barriers, slot);
   Value phase =
       arith::ExtUIOp::create(builder, loc, builder.getI32Type(), parity);
   auto loop = scf::WhileOp::create(builder, loc, TypeRange{}, ValueRange{});
@@ -1044,10 +1061,11 @@ LogicalResult KernelEmitter::emitPut(pipe::PutOp put, ThreadGroup &group) {
   Value view = slotView(plan, slot);
   Value value = put.getValue();
   if (accumulators.contains(value) && ampere) {
-    auto tensor = cast<RankedTensorType>(value.getType());
-    if (failed(warpTiling(put, tensor, group.threads)))
+    FailureOr<WarpTiling> tiling = warpTiling(
+        put, cast<RankedTensorType>(value.getType()), group.threads);
+    if (failed(tiling))
       return failure();
-    emitMmaSyncAccumulatorStore(lookup(value), tensor, view, group);
+    emitMmaSyncAccumulatorStore(lookup(value), *tiling, view, group);
   } else if (accumulators.contains(value) && tcgen05) {
     auto tensor = cast<RankedTensorType>(value.getType());
     if (group.threads != 128 || tensor.getDimSize(0) != 128)
@@ -1098,10 +1116,8 @@ LogicalResult KernelEmitter::emitRelease(pipe::ReleaseOp release,
     // issued so far (which read the slot) complete.
     Value slot = nextSlot(group, release.getChannel(), kReleases).first;
     onElectedThread(group, [&] {
-      Value barrier = nvgpu::MBarrierGetOp::create(
-          builder, loc, builder.getI64Type(), plan.empty, slot);
       NVVM::Tcgen05CommitOp::create(
-          builder, loc, sharedPointer(barrier), Value(),
+          builder, loc, barrierPointer(plan.empty, slot), Value(),
           NVVM::CTAGroupKindAttr::get(builder.getContext(),
                                       NVVM::CTAGroupKind::CTA_1));
     });
@@ -1259,10 +1275,8 @@ void KernelEmitter::emitAsyncCopyFill(ChannelPlan &plan, tile::LoadOp load,
         available, UnitAttr());
   }
   // Each thread's arrival fires when its own copies have landed.
-  Value barrier = nvgpu::MBarrierGetOp::create(builder, loc,
-                                               builder.getI64Type(), plan.full,
-                                               slot);
-  NVVM::CpAsyncMBarrierArriveOp::create(builder, loc, sharedPointer(barrier),
+  NVVM::CpAsyncMBarrierArriveOp::create(builder, loc,
+                                        barrierPointer(plan.full, slot),
                                         builder.getBoolAttr(true));
 }
 
@@ -1297,19 +1311,7 @@ LogicalResult KernelEmitter::emitMmaSyncDot(tile::DotOp dot,
   bool transposed = dot.getTransposeRhs();
   Value a = lookup(dot.getLhs()), b = lookup(dot.getRhs());
   Value fragments = lookup(dot.getAcc());
-  // This thread's warp and lane, and the warp's corner of the tile.
-  Value warp = arith::DivUIOp::create(builder, loc, group.localThread,
-                                      constantIndex(32));
-  Value lane = arith::RemUIOp::create(builder, loc, group.localThread,
-                                      constantIndex(32));
-  Value warpRow = arith::MulIOp::create(
-      builder, loc,
-      arith::DivUIOp::create(builder, loc, warp, constantIndex(tiling->warpsN)),
-      constantIndex(tiling->tilesM * 16));
-  Value warpColumn = arith::MulIOp::create(
-      builder, loc,
-      arith::RemUIOp::create(builder, loc, warp, constantIndex(tiling->warpsN)),
-      constantIndex(tiling->tilesN * 8));
+  auto [lane, warpRow, warpColumn] = warpPosition(group, *tiling);
   // ldmatrix: lanes 0-15 address rows 0-15 of a 16-row block, lanes 16-31
   // the same rows 8 columns on.
   Value laneRow = arith::RemUIOp::create(builder, loc, lane, constantIndex(16));
@@ -1373,33 +1375,37 @@ LogicalResult KernelEmitter::emitMmaSyncDot(tile::DotOp dot,
   return success();
 }
 
+KernelEmitter::WarpPosition
+KernelEmitter::warpPosition(ThreadGroup &group, const WarpTiling &tiling) {
+  Location loc = func.getLoc();
+  Value threadsPerWarp = constantIndex(machine.getThreadsPerWarp());
+  Value warp =
+      arith::DivUIOp::create(builder, loc, group.localThread, threadsPerWarp);
+  Value lane =
+      arith::RemUIOp::create(builder, loc, group.localThread, threadsPerWarp);
+  Value warpsN = constantIndex(tiling.warpsN);
+  Value row = arith::MulIOp::create(
+      builder, loc, arith::DivUIOp::create(builder, loc, warp, warpsN),
+      constantIndex(tiling.tilesM * 16));
+  Value column = arith::MulIOp::create(
+      builder, loc, arith::RemUIOp::create(builder, loc, warp, warpsN),
+      constantIndex(tiling.tilesN * 8));
+  return {lane, row, column};
+}
+
 void KernelEmitter::emitMmaSyncAccumulatorStore(Value fragments,
-                                                RankedTensorType type,
+                                                const WarpTiling &tiling,
                                                 Value view,
                                                 ThreadGroup &group) {
   Location loc = func.getLoc();
-  WarpTiling tiling = *warpTiling(func, type, group.threads);
-  Value warp = arith::DivUIOp::create(builder, loc, group.localThread,
-                                      constantIndex(32));
-  Value lane = arith::RemUIOp::create(builder, loc, group.localThread,
-                                      constantIndex(32));
+  auto [lane, warpRow, warpColumn] = warpPosition(group, tiling);
   // m16n8 accumulator: lane / 4 picks the row (and row + 8), lane % 4 the
   // column pair.
   Value row0 = arith::AddIOp::create(
-      builder, loc,
-      arith::MulIOp::create(
-          builder, loc,
-          arith::DivUIOp::create(builder, loc, warp,
-                                 constantIndex(tiling.warpsN)),
-          constantIndex(tiling.tilesM * 16)),
+      builder, loc, warpRow,
       arith::DivUIOp::create(builder, loc, lane, constantIndex(4)));
   Value column0 = arith::AddIOp::create(
-      builder, loc,
-      arith::MulIOp::create(
-          builder, loc,
-          arith::RemUIOp::create(builder, loc, warp,
-                                 constantIndex(tiling.warpsN)),
-          constantIndex(tiling.tilesN * 8)),
+      builder, loc, warpColumn,
       arith::MulIOp::create(
           builder, loc,
           arith::RemUIOp::create(builder, loc, lane, constantIndex(4)),
@@ -1562,20 +1568,12 @@ void KernelEmitter::emitTcgen05AccumulatorRead(Value accumulator, Value view,
   // Wait for every MMA issued so far, then read tensor memory: warp w of
   // the warp group owns lanes (rows) 32w .. 32w+31.
   onElectedThread(group, [&] {
-    Value barrier = nvgpu::MBarrierGetOp::create(
-        builder, loc, builder.getI64Type(), mmaDone, constantIndex(0));
     NVVM::Tcgen05CommitOp::create(
-        builder, loc, sharedPointer(barrier), Value(),
+        builder, loc, barrierPointer(mmaDone, constantIndex(0)), Value(),
         NVVM::CTAGroupKindAttr::get(ctx, NVVM::CTAGroupKind::CTA_1));
   });
-  Value count = memref::LoadOp::create(builder, loc, mmaDoneCount);
-  Value parity = arith::IndexCastUIOp::create(
-      builder, loc, builder.getI1Type(),
-      arith::RemUIOp::create(builder, loc, count, constantIndex(2)));
-  memref::StoreOp::create(
-      builder, loc, arith::AddIOp::create(builder, loc, count, constantIndex(1)),
-      mmaDoneCount);
-  waitParity(mmaDone, constantIndex(0), parity);
+  auto [slot, parity] = advanceCounter(mmaDoneCount, 1);
+  waitParity(mmaDone, slot, parity);
   group.pendingMma = false;
   NVVM::Tcgen05FenceOp::create(
       builder, loc,
