@@ -69,23 +69,23 @@ LogicalResult nvidia::compileKernels(
     llvm::sys::path::append(base, (stem + "." + kernel).str());
     binary.ptxPath = (base + ".ptx").str();
 
-    // Both exporters consume their module (gpu-module-to-binary).
-    OwningOpRef<ModuleOp> forPTX = lowered->clone();
     std::string ptx;
-    llvm::raw_string_ostream ptxStream(ptx);
-    if (failed(nvidia::exportPTX(*forPTX, ptxStream)) ||
-        failed(writeFile(module, binary.ptxPath, ptx)))
-      return failure();
     if (!assemble) {
+      llvm::raw_string_ostream ptxStream(ptx);
+      if (failed(nvidia::exportPTX(*lowered, ptxStream)) ||
+          failed(writeFile(module, binary.ptxPath, ptx)))
+        return failure();
       binaries.push_back(std::move(binary));
       continue;
     }
+    // One back-end run: the cubin's exporter hands back the PTX it assembled.
     binary.cubinPath = (base + ".cubin").str();
     binary.manifestPath = (base + ".cubin.json").str();
     std::string cubin;
     llvm::raw_string_ostream cubinStream(cubin);
-    if (failed(nvidia::exportCubin(*lowered, cubinStream,
-                                   binary.manifestPath)) ||
+    if (failed(nvidia::exportCubin(*lowered, cubinStream, binary.manifestPath,
+                                   &ptx)) ||
+        failed(writeFile(module, binary.ptxPath, ptx)) ||
         failed(writeFile(module, binary.cubinPath, cubin)))
       return failure();
     binaries.push_back(std::move(binary));

@@ -131,7 +131,8 @@ static llvm::json::Value toJSON(Attribute attr) {
 }
 
 LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os,
-                                  StringRef manifestPath) {
+                                  StringRef manifestPath,
+                                  std::string *ptxOut) {
   SmallVector<gpu::GPUModuleOp> gpuModules(module.getOps<gpu::GPUModuleOp>());
   if (gpuModules.size() != 1)
     return module.emitError("--export-cubin needs exactly one gpu.module, found ")
@@ -154,6 +155,8 @@ LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os,
   llvm::raw_string_ostream ptxStream(ptx);
   if (failed(exportPTX(module, ptxStream)))
     return failure();
+  if (ptxOut)
+    *ptxOut = ptx;
   std::optional<std::string> ptxas = nvidia::findPtxas();
   if (!ptxas)
     return module.emitError("ptxas not found: install CUDA or set WEFT_PTXAS");

@@ -23,9 +23,11 @@ LogicalResult exportPTX(ModuleOp module, llvm::raw_ostream &os);
 /// Assembles the PTX of the single gpu.module of `module` with ptxas (from
 /// $WEFT_PTXAS, /usr/local/cuda/bin or PATH) for the target's chip and writes
 /// the cubin. ptxas's messages become diagnostics. With `manifestPath`, also
-/// writes the kernel's launch contract (weft.launch) there as JSON.
+/// writes the kernel's launch contract (weft.launch) there as JSON; with
+/// `ptx`, also hands back the PTX it assembled.
 LogicalResult exportCubin(ModuleOp module, llvm::raw_ostream &os,
-                          StringRef manifestPath = "");
+                          StringRef manifestPath = "",
+                          std::string *ptx = nullptr);
 
 /// ptxas: $WEFT_PTXAS, then /usr/local/cuda/bin, then PATH.
 std::optional<std::string> findPtxas();
