@@ -172,6 +172,8 @@ private:
   Value constantIndex(int64_t value) {
     return arith::ConstantIndexOp::create(builder, func.getLoc(), value);
   }
+  /// A zero-initialized index counter in the kernel's entry block.
+  Value newCounter();
   Value counter(ThreadGroup &group, Value channel, CounterKind kind);
   /// Reads and bumps a counter; returns (slot, phase parity as i1).
   std::pair<Value, Value> nextSlot(ThreadGroup &group, Value channel,
@@ -422,24 +424,25 @@ LogicalResult KernelEmitter::plan() {
 // Emission helpers.
 //===----------------------------------------------------------------------===//
 
+Value KernelEmitter::newCounter() {
+  // Counters live in registers after mem2reg (entry-block allocas); an
+  // alloca keeps the loop structure untouched.
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(&kernel.getBody().front());
+  Location loc = func.getLoc();
+  Value cell = memref::AllocaOp::create(
+      builder, loc, MemRefType::get({}, builder.getIndexType()));
+  memref::StoreOp::create(builder, loc,
+                          arith::ConstantIndexOp::create(builder, loc, 0),
+                          cell);
+  return cell;
+}
+
 Value KernelEmitter::counter(ThreadGroup &group, Value channel,
                              CounterKind kind) {
   auto &slots = group.counters[channel];
-  if (!slots[kind]) {
-    // Counters live in registers after mem2reg; an alloca keeps the loop
-    // structure untouched.
-    OpBuilder::InsertionGuard guard(builder);
-    Block *entry = &kernel.getBody().front();
-    builder.setInsertionPointToStart(entry);
-    Location loc = func.getLoc();
-    Value cell =
-        memref::AllocaOp::create(builder, loc, MemRefType::get({}, builder.getIndexType()));
-    builder.setInsertionPointAfter(cell.getDefiningOp());
-    memref::StoreOp::create(builder, loc,
-                            arith::ConstantIndexOp::create(builder, loc, 0),
-                            cell);
-    slots[kind] = cell;
-  }
+  if (!slots[kind])
+    slots[kind] = newCounter();
   return slots[kind];
 }
 
@@ -616,9 +619,7 @@ void KernelEmitter::emitPrologue(Location loc) {
                                         ValueRange());
     tmemBase = memref::LoadOp::create(builder, loc, cell,
                                       ValueRange{constantIndex(0)});
-    mmaDoneCount = memref::AllocaOp::create(
-        builder, loc, MemRefType::get({}, builder.getIndexType()));
-    memref::StoreOp::create(builder, loc, constantIndex(0), mmaDoneCount);
+    mmaDoneCount = newCounter();
   }
 }
 
