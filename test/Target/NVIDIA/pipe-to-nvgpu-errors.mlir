@@ -1,7 +1,8 @@
 // What weft-convert-pipe-to-nvgpu cannot lower is a located error and a
 // non-zero exit: wgmma operands without 128-byte rows, channels that do not
-// fit in shared memory, ops it has no lowering for, and machines that are
-// not NVIDIA chips.
+// fit in shared memory, ops it has no lowering for, machines that are not
+// NVIDIA chips, tcgen05 tiles of other than 128 rows, bf16 mma.sync,
+// accumulators that do not start at zero, and a missing machine model.
 // RUN: split-file %s %t
 // RUN: weft-opt %t/narrow-k.mlir -weft-attach-machine=target=sm_90a -weft-schedule -weft-specialize -mlir-print-debuginfo -o %t/narrow-k.ws.mlir
 // RUN: not weft-opt %t/narrow-k.ws.mlir -weft-convert-pipe-to-nvgpu 2>&1 | FileCheck %s --check-prefix=NARROW
@@ -13,11 +14,28 @@
 // RUN: not weft-opt %t/reduce.ws.mlir -weft-convert-pipe-to-nvgpu 2>&1 | FileCheck %s --check-prefix=REDUCE
 // RUN: weft-opt %t/narrow-k.mlir -weft-attach-machine=target=gfx942 -weft-schedule -weft-specialize -mlir-print-debuginfo -o %t/amd.ws.mlir
 // RUN: not weft-opt %t/amd.ws.mlir -weft-convert-pipe-to-nvgpu 2>&1 | FileCheck %s --check-prefix=AMD
+// tcgen05 on one CTA needs 128-row tiles.
+// RUN: weft-opt %S/../../../docs/examples/gemm_epilogue.mlir -weft-graph-fusion \
+// RUN:   -weft-tile-kernels=tile-m=64\ tile-n=128\ tile-k=64 -weft-attach-machine=target=sm_100a \
+// RUN:   -weft-schedule -weft-specialize -o %t/rows64.ws.mlir
+// RUN: not weft-opt %t/rows64.ws.mlir -weft-convert-pipe-to-nvgpu 2>&1 | FileCheck %s --check-prefix=ROWS
+// Upstream mma.sync has no bf16 lowering: the benchmark's bf16 GEMM on sm_80.
+// RUN: weft-opt %S/../../../bench/kernels/gemm_bf16.mlir -weft-attach-machine=target=sm_80 \
+// RUN:   -weft-schedule -weft-specialize -mlir-print-debuginfo -o %t/bf16.ws.mlir
+// RUN: not weft-opt %t/bf16.ws.mlir -weft-convert-pipe-to-nvgpu 2>&1 | FileCheck %s --check-prefix=BF16
+// An accumulator that does not start at zero.
+// RUN: weft-opt %t/ones.mlir -weft-attach-machine=target=sm_90a -weft-schedule -weft-specialize -o %t/ones.ws.mlir
+// RUN: not weft-opt %t/ones.ws.mlir -weft-convert-pipe-to-nvgpu 2>&1 | FileCheck %s --check-prefix=ONES
+// A warp_specialize without a machine model.
+// RUN: weft-opt %t/no-machine.mlir -weft-convert-pipe-to-nvgpu -verify-diagnostics
 
 // NARROW: narrow-k.mlir:{{[0-9]+}}:10: error: wgmma operands need 128-byte swizzled rows: K tile of 64 bytes (use a K tile of 128 bytes, e.g. 64 elements)
 // SMEM: error: channels need {{[0-9]+}} bytes of shared memory; sm_90a has 232448
 // REDUCE: reduce.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'tile.reduce' is not lowered to NVIDIA kernels yet (sm_90a)
 // AMD: error: machine 'gfx942' is not an NVIDIA chip
+// ROWS: error: tcgen05.mma on one CTA computes 128 x N tiles, N a multiple of 16 up to 256, not 64 x 128
+// BF16: gemm_bf16.mlir:{{[0-9]+}}:{{[0-9]+}}: error: mma.sync GEMMs take f16 operands into f32 on sm_80
+// ONES: error: a loop-carried tile must be a wgmma accumulator starting at zero
 
 //--- narrow-k.mlir
 func.func @gemm(%a: memref<?x?xf16>, %b: memref<?x?xf16>, %c: memref<?x?xf32>, %k: index) {
@@ -50,5 +68,30 @@ func.func @rowmax(%a: memref<?x?xf16>, %b: memref<?x?xf16>, %c: memref<?xf32>, %
   }
   %m = tile.reduce max %acc axis = 1 : tensor<128x128xf32>
   tile.store %m, %c[%c0] : tensor<128xf32>, memref<?xf32>
+  return
+}
+
+//--- ones.mlir
+func.func @gemm(%a: memref<?x?xf16>, %b: memref<?x?xf16>, %c: memref<?x?xf32>, %k: index) {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %one = arith.constant dense<1.0> : tensor<128x128xf32>
+  %acc = scf.for %kk = %c0 to %k step %c64 iter_args(%acc_it = %one) -> tensor<128x128xf32> {
+    %at = tile.load %a[%c0, %kk] : memref<?x?xf16> -> tensor<128x64xf16>
+    %bt = tile.load %b[%kk, %c0] : memref<?x?xf16> -> tensor<64x128xf16>
+    %d = tile.dot %at, %bt, %acc_it : tensor<128x64xf16>, tensor<64x128xf16> -> tensor<128x128xf32>
+    scf.yield %d : tensor<128x128xf32>
+  }
+  tile.store %acc, %c[%c0, %c0] : tensor<128x128xf32>, memref<?x?xf32>
+  return
+}
+
+//--- no-machine.mlir
+func.func @k() {
+  // expected-error @+1 {{needs a machine (run weft-schedule with a machine model)}}
+  pipe.warp_specialize {
+    pipe.partition load warps = 4 {
+    }
+  }
   return
 }
