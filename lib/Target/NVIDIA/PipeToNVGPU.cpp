@@ -9,6 +9,8 @@
 //===----------------------------------------------------------------------===//
 #include "weft/Target/NVIDIA/Passes.h"
 
+#include "WarpgroupFragments.h"
+
 #include "weft/Dialect/Pipe/IR/PipeOps.h"
 #include "weft/Dialect/Tile/IR/TileOps.h"
 #include "weft/Schedule/MachineModelAttr.h"
@@ -16,6 +18,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
@@ -39,11 +42,14 @@ namespace mlir::weft::nvidia {
 
 using namespace mlir;
 using namespace mlir::weft;
+using mlir::weft::nvidia::FragmentLayout;
 
 namespace {
 
 /// Swizzled TMA destinations and wgmma operands need 1024-byte alignment.
 constexpr int64_t kSlotAlignment = 1024;
+/// Slots only threads read and write need vector alignment only.
+constexpr int64_t kThreadSlotAlignment = 128;
 /// The widest row a 128-byte swizzled TMA box may have.
 constexpr int64_t kSwizzleBytes = 128;
 /// mbarrier.try_wait's suspend-time hint.
@@ -161,6 +167,35 @@ private:
                                                           sharedPool);
   }
   LogicalResult emitStore(tile::StoreOp store, ThreadGroup &group);
+
+  //===--------------------------------------------------------------------===//
+  // sm_90a register fragments (attention): tile values a warp group holds in
+  // the wgmma accumulator layout, evaluated element by element.
+  //===--------------------------------------------------------------------===//
+  /// The fragment layout of a rank-2 tile or a rank-1 row vector.
+  static FragmentLayout fragmentLayout(RankedTensorType type) {
+    return {type.getDimSize(0), type.getRank() == 2 ? type.getDimSize(1) : 0};
+  }
+  LogicalResult checkFragmentGroup(Operation *op, RankedTensorType type,
+                                   ThreadGroup &group);
+  /// This thread's rows (one per row slot) and its first column (2 (t%4)).
+  std::pair<SmallVector<Value>, Value>
+  fragmentCoordinates(const FragmentLayout &layout, ThreadGroup &group);
+  /// Every element of `value` this thread holds, in slot order.
+  FailureOr<SmallVector<Value>> evaluateFragment(Value value,
+                                                 ThreadGroup &group);
+  LogicalResult emitFragmentFor(scf::ForOp loop, ThreadGroup &group);
+  LogicalResult emitFragmentReduce(tile::ReduceOp reduce, ThreadGroup &group);
+  LogicalResult emitFragmentDot(tile::DotOp dot, ThreadGroup &group);
+  LogicalResult emitFragmentPut(Value value, Value view, ThreadGroup &group);
+  LogicalResult emitStagedLoad(tile::LoadOp load, ThreadGroup &group);
+  /// A wgmma operand in 128-byte swizzled shared memory: its address and the
+  /// bytes of one box of 64 (two-byte) columns.
+  struct SharedOperand {
+    Value address;
+    int64_t boxBytes = 0;
+  };
+  FailureOr<SharedOperand> sharedOperand(tile::DotOp dot, Value operand);
   /// Writes every element of `value` with `write(indices, element)`, the
   /// elements spread over the group's threads.
   LogicalResult emitElementwise(
@@ -234,6 +269,22 @@ private:
   /// Accumulators that start at zero: the first MMA of the loop overwrites.
   llvm::DenseMap<Value, std::pair<Value, Value>> zeroSeeded; // iv, lower bound
   int64_t blockThreads = 0;
+  /// sm_90a kernels with row reductions keep tiles in register fragments.
+  bool registerFragments = false;
+  llvm::DenseMap<Value, SmallVector<Value>> fragments;
+  /// While evaluateAt computes one fragment element: its element and row
+  /// slot.
+  struct FragmentSlot {
+    int64_t element, row;
+  };
+  std::optional<FragmentSlot> fragmentSlot;
+  /// Tiles loaded outside the partitions and read by wgmma (the query
+  /// tile): written by the block's threads into 128-byte swizzled shared
+  /// memory before the partitions start.
+  struct StagedOperand {
+    int64_t offset = 0, boxBytes = 0;
+  };
+  llvm::MapVector<Value, StagedOperand> staged;
   gpu::GPUFuncOp kernel;
   Value threadId;
   Value sharedPool;
@@ -350,8 +401,13 @@ LogicalResult KernelEmitter::planChannel(pipe::CreateChannelOp create) {
         partition ? int64_t(partition.getWarps()) * machine.getThreadsPerWarp()
                   : blockThreads;
   }
-  plan.offset = sharedBytes;
-  sharedBytes += plan.depth * plan.slotBytes;
+  if (!plan.tma)
+    plan.slotBytes = alignTo(payload.getNumElements() *
+                                 elementBytes(payload.getElementType()),
+                             kThreadSlotAlignment);
+  plan.offset =
+      alignTo(sharedBytes, plan.tma ? kSlotAlignment : kThreadSlotAlignment);
+  sharedBytes = plan.offset + plan.depth * plan.slotBytes;
   channels.insert({create.getResult(), plan});
   return success();
 }
@@ -387,6 +443,44 @@ LogicalResult KernelEmitter::plan() {
   });
   if (walk.wasInterrupted())
     return failure();
+  if (!ampere && !tcgen05) {
+    func.walk([&](tile::ReduceOp reduce) {
+      registerFragments |= reduce->getParentOfType<pipe::PartitionOp>() != nullptr;
+    });
+  }
+  if (registerFragments) {
+    WalkResult stagedWalk = func.walk([&](tile::DotOp dot) {
+      for (Value operand : {dot.getLhs(), dot.getRhs()}) {
+        auto load = operand.getDefiningOp<tile::LoadOp>();
+        if (!load || staged.count(operand))
+          continue;
+        if (load->getParentOfType<pipe::PartitionOp>()) {
+          load.emitError("wgmma reads tiles loaded inside a partition "
+                         "through channels (the schedule did not move this "
+                         "load to a producer)");
+          return WalkResult::interrupt();
+        }
+        auto type = cast<RankedTensorType>(operand.getType());
+        int64_t rowBytes =
+            type.getDimSize(1) * elementBytes(type.getElementType());
+        if (type.getRank() != 2 || rowBytes % kSwizzleBytes != 0) {
+          load.emitError("a tile the block stages for wgmma needs rows of a "
+                         "multiple of 128 bytes, not ")
+              << rowBytes;
+          return WalkResult::interrupt();
+        }
+        StagedOperand operandPlan;
+        operandPlan.offset = alignTo(sharedBytes, kSlotAlignment);
+        operandPlan.boxBytes = type.getDimSize(0) * kSwizzleBytes;
+        sharedBytes = operandPlan.offset +
+                      type.getNumElements() * elementBytes(type.getElementType());
+        staged.insert({operand, operandPlan});
+      }
+      return WalkResult::advance();
+    });
+    if (stagedWalk.wasInterrupted())
+      return failure();
+  }
   for (auto &entry : channels)
     if (entry.second.tma) {
       entry.second.tma->parameterIndex = tmaParameters.size();
@@ -743,7 +837,7 @@ static bool isDeferred(Operation *op) {
     return false;
   if (isa<tile::LoadOp, tile::BroadcastOp>(op))
     return true;
-  if (isa<arith::ConstantOp>(op))
+  if (isa<arith::ConstantOp, tensor::SplatOp>(op))
     return true;
   Dialect *dialect = op->getDialect();
   return dialect && isa<arith::ArithDialect, math::MathDialect>(dialect) &&
@@ -758,6 +852,17 @@ LogicalResult KernelEmitter::emitOp(Operation *op, ThreadGroup &group) {
     return success();
   if (auto ws = dyn_cast<pipe::WarpSpecializeOp>(op))
     return emitWarpSpecialize(ws);
+  if (registerFragments && group.namedBarrier != 0) {
+    if (auto dot = dyn_cast<tile::DotOp>(op))
+      return emitFragmentDot(dot, group);
+    if (auto reduce = dyn_cast<tile::ReduceOp>(op))
+      return emitFragmentReduce(reduce, group);
+    if (auto loop = dyn_cast<scf::ForOp>(op);
+        loop && llvm::any_of(loop.getInitArgs(), [](Value init) {
+          return isa<RankedTensorType>(init.getType());
+        }))
+      return emitFragmentFor(loop, group);
+  }
   if (auto loop = dyn_cast<scf::ForOp>(op))
     return emitFor(loop, group);
   if (auto put = dyn_cast<pipe::PutOp>(op))
@@ -766,6 +871,8 @@ LogicalResult KernelEmitter::emitOp(Operation *op, ThreadGroup &group) {
     return emitGet(get, group);
   if (auto release = dyn_cast<pipe::ReleaseOp>(op))
     return emitRelease(release, group);
+  if (auto load = dyn_cast<tile::LoadOp>(op); load && staged.count(load))
+    return emitStagedLoad(load, group);
   if (auto dot = dyn_cast<tile::DotOp>(op))
     return emitDot(dot, group);
   if (auto store = dyn_cast<tile::StoreOp>(op))
@@ -1076,6 +1183,9 @@ LogicalResult KernelEmitter::emitPut(pipe::PutOp put, ThreadGroup &group) {
   } else if (accumulators.contains(value)) {
     NVVM::WgmmaWaitGroupSyncOp::create(builder, loc, 0);
     nvgpu::WarpgroupMmaStoreOp::create(builder, loc, lookup(value), view);
+  } else if (registerFragments && group.namedBarrier != 0) {
+    if (failed(emitFragmentPut(value, view, group)))
+      return failure();
   } else if (failed(emitElementwise(value, group,
                                     [&](ValueRange indices, Value element) {
                                       memref::StoreOp::create(builder, loc,
@@ -1105,6 +1215,15 @@ LogicalResult KernelEmitter::emitGet(pipe::GetOp get, ThreadGroup &group) {
   mapping.map(get.getValue(), slotView(plan, slot));
   slotOfGet[get.getValue()] = get.getChannel();
   slotIndexOfGet[get.getValue()] = slot;
+  // Fragments read the slot into registers now: the release that follows
+  // may hand it back before the values are used.
+  if (registerFragments && group.namedBarrier != 0 && !plan.tma) {
+    FailureOr<SmallVector<Value>> values =
+        evaluateFragment(get.getValue(), group);
+    if (failed(values))
+      return failure();
+    fragments[get.getValue()] = *values;
+  }
   return success();
 }
 
@@ -1632,6 +1751,16 @@ FailureOr<Value> KernelEmitter::evaluateAt(Value value, ValueRange indices,
     return known;
   Location loc = value.getLoc();
   Value result;
+  if (fragmentSlot) {
+    auto found = fragments.find(value);
+    if (found != fragments.end())
+      return found->second[cast<RankedTensorType>(value.getType()).getRank() == 2
+                               ? fragmentSlot->element
+                               : fragmentSlot->row];
+  }
+  if (fragments.count(value))
+    return emitError(loc, "a register fragment is read outside its warp "
+                          "group's layout (broadcast along rows)");
   if (accumulators.contains(value)) {
     return emitError(loc, "an accumulator is read elementwise before it "
                           "passes through a channel");
@@ -1642,10 +1771,29 @@ FailureOr<Value> KernelEmitter::evaluateAt(Value value, ValueRange indices,
     result = memref::LoadOp::create(builder, loc, view, indices);
   } else if (auto constant = value.getDefiningOp<arith::ConstantOp>()) {
     auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+    if (dense && !dense.isSplat() && dense.getType().getRank() == 1 &&
+        dense.getElementType().isSignlessInteger()) {
+      // iota: element i is i (attention's row and column positions).
+      bool iota = true;
+      int64_t position = 0;
+      for (const APInt &element : dense.getValues<APInt>())
+        iota &= element.getSExtValue() == position++;
+      if (iota) {
+        result = arith::IndexCastOp::create(builder, loc,
+                                            dense.getElementType(), indices[0]);
+        memo[value] = result;
+        return result;
+      }
+    }
     if (!dense || !dense.isSplat())
-      return constant.emitError("only splat tile constants are lowered");
+      return constant.emitError("only splat and iota tile constants are "
+                                "lowered");
     result = arith::ConstantOp::create(builder, loc,
                                        cast<TypedAttr>(dense.getSplatValue<Attribute>()));
+  } else if (auto splat = value.getDefiningOp<tensor::SplatOp>()) {
+    result = lookup(splat.getInput());
+    if (!result)
+      return splat.emitError("splat of a value with no lowering");
   } else if (auto load = value.getDefiningOp<tile::LoadOp>()) {
     SmallVector<Value> at;
     Value inBounds;
@@ -1683,7 +1831,15 @@ FailureOr<Value> KernelEmitter::evaluateAt(Value value, ValueRange indices,
     for (auto [dim, index] : llvm::enumerate(indices))
       if (!llvm::is_contained(added, int64_t(dim)))
         kept.push_back(index);
+    // A fragment's row slot identifies rows only: a vector broadcast along
+    // columns keeps it, one broadcast along rows is evaluated by index.
+    std::optional<FragmentSlot> slot = fragmentSlot;
+    bool alongColumns =
+        added.size() == 1 && added[0] == 1 && kept.size() == 1;
+    if (!alongColumns)
+      fragmentSlot.reset();
     FailureOr<Value> inner = evaluateAt(broadcast.getInput(), kept, memo);
+    fragmentSlot = slot;
     if (failed(inner))
       return failure();
     result = *inner;
@@ -1699,10 +1855,17 @@ FailureOr<Value> KernelEmitter::evaluateAt(Value value, ValueRange indices,
         return failure();
       state.operands.push_back(*element);
     }
-    state.types.push_back(
-        cast<RankedTensorType>(value.getType()).getElementType());
-    state.attributes = op->getAttrDictionary().getValue();
-    result = builder.create(state)->getResult(0);
+    Type elementType = cast<RankedTensorType>(value.getType()).getElementType();
+    if (registerFragments && isa<math::ExpOp>(op) && elementType.isF32()) {
+      result = nvidia::fastExp(builder, loc, state.operands[0]);
+    } else {
+      state.types.push_back(elementType);
+      // Inherent attributes only: schedule annotations stay behind.
+      for (NamedAttribute attribute : op->getAttrDictionary())
+        if (!op->getDiscardableAttr(attribute.getName()))
+          state.attributes.push_back(attribute);
+      result = builder.create(state)->getResult(0);
+    }
   } else {
     Operation *def = value.getDefiningOp();
     if (!def)
@@ -1772,6 +1935,409 @@ LogicalResult KernelEmitter::emitStore(tile::StoreOp store, ThreadGroup &group) 
         builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
         memref::StoreOp::create(builder, loc, element, dest, at);
       });
+}
+
+//===----------------------------------------------------------------------===//
+// sm_90a register fragments.
+//===----------------------------------------------------------------------===//
+
+LogicalResult KernelEmitter::checkFragmentGroup(Operation *op,
+                                                RankedTensorType type,
+                                                ThreadGroup &group) {
+  int64_t warpGroup =
+      int64_t(machine.getWarpGroupSize()) * machine.getThreadsPerWarp();
+  if (group.threads != warpGroup)
+    return op->emitError("register fragments are held by one warp group of ")
+           << warpGroup << " threads, not " << group.threads;
+  if (type.getRank() < 1 || type.getRank() > 2 || type.getDimSize(0) % 64 ||
+      (type.getRank() == 2 && type.getDimSize(1) % 8))
+    return op->emitError("a register fragment is a tile of 64 r x 8 c "
+                         "elements or a vector of 64 r rows, not ")
+           << type;
+  return success();
+}
+
+std::pair<SmallVector<Value>, Value>
+KernelEmitter::fragmentCoordinates(const FragmentLayout &layout,
+                                   ThreadGroup &group) {
+  Location loc = func.getLoc();
+  Value threadsPerWarp = constantIndex(machine.getThreadsPerWarp());
+  Value warp =
+      arith::DivUIOp::create(builder, loc, group.localThread, threadsPerWarp);
+  Value lane =
+      arith::RemUIOp::create(builder, loc, group.localThread, threadsPerWarp);
+  Value base = arith::AddIOp::create(
+      builder, loc, arith::MulIOp::create(builder, loc, warp, constantIndex(16)),
+      arith::DivUIOp::create(builder, loc, lane, constantIndex(4)));
+  SmallVector<Value> rows;
+  for (int64_t slot = 0; slot < layout.rowSlots(); ++slot)
+    rows.push_back(arith::AddIOp::create(
+        builder, loc, base,
+        constantIndex(FragmentLayout::rowOffsetOf(slot))));
+  Value column = arith::MulIOp::create(
+      builder, loc, arith::RemUIOp::create(builder, loc, lane, constantIndex(4)),
+      constantIndex(2));
+  return {rows, column};
+}
+
+FailureOr<SmallVector<Value>>
+KernelEmitter::evaluateFragment(Value value, ThreadGroup &group) {
+  if (auto found = fragments.find(value); found != fragments.end())
+    return found->second;
+  auto type = cast<RankedTensorType>(value.getType());
+  Operation *anchor = value.getDefiningOp() ? value.getDefiningOp()
+                                            : value.getParentBlock()->getParentOp();
+  if (failed(checkFragmentGroup(anchor, type, group)))
+    return failure();
+  FragmentLayout layout = fragmentLayout(type);
+  auto [rows, column] = fragmentCoordinates(layout, group);
+  Location loc = value.getLoc();
+  SmallVector<Value> elements;
+  for (int64_t element = 0; element < layout.elements(); ++element) {
+    int64_t rowSlot = layout.rowSlotOf(element);
+    SmallVector<Value> indices{rows[rowSlot]};
+    if (type.getRank() == 2)
+      indices.push_back(arith::AddIOp::create(
+          builder, loc, column,
+          constantIndex(layout.columnOffsetOf(element))));
+    llvm::DenseMap<Value, Value> memo;
+    fragmentSlot = FragmentSlot{element, rowSlot};
+    FailureOr<Value> result = evaluateAt(value, indices, memo);
+    fragmentSlot.reset();
+    if (failed(result))
+      return failure();
+    elements.push_back(*result);
+  }
+  return elements;
+}
+
+LogicalResult KernelEmitter::emitFragmentFor(scf::ForOp loop,
+                                             ThreadGroup &group) {
+  Location loc = loop.getLoc();
+  // Tiles are carried as the scalars of their fragments.
+  SmallVector<Value> inits;
+  SmallVector<std::pair<int64_t, int64_t>> ranges;
+  for (Value init : loop.getInitArgs()) {
+    int64_t first = inits.size();
+    if (isa<RankedTensorType>(init.getType())) {
+      FailureOr<SmallVector<Value>> values = evaluateFragment(init, group);
+      if (failed(values))
+        return failure();
+      llvm::append_range(inits, *values);
+    } else {
+      Value mapped = lookup(init);
+      if (!mapped)
+        return loop.emitError("loop-carried value has no lowering");
+      inits.push_back(mapped);
+    }
+    ranges.push_back({first, int64_t(inits.size()) - first});
+  }
+  auto newLoop = scf::ForOp::create(builder, loc, lookup(loop.getLowerBound()),
+                                    lookup(loop.getUpperBound()),
+                                    lookup(loop.getStep()), inits);
+  mapping.map(loop.getInductionVar(), newLoop.getInductionVar());
+  auto bind = [&](Value from, ValueRange to, std::pair<int64_t, int64_t> range) {
+    if (isa<RankedTensorType>(from.getType()))
+      fragments[from] = llvm::to_vector(to.slice(range.first, range.second));
+    else
+      mapping.map(from, to[range.first]);
+  };
+  for (auto [iterArg, range] : llvm::zip(loop.getRegionIterArgs(), ranges))
+    bind(iterArg, newLoop.getRegionIterArgs(), range);
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(newLoop.getBody());
+    group.synchronized = false;
+    if (failed(emitBlock(*loop.getBody(), group)))
+      return failure();
+    SmallVector<Value> yielded;
+    for (Value value : loop.getBody()->getTerminator()->getOperands()) {
+      if (isa<RankedTensorType>(value.getType())) {
+        FailureOr<SmallVector<Value>> values = evaluateFragment(value, group);
+        if (failed(values))
+          return failure();
+        llvm::append_range(yielded, *values);
+        continue;
+      }
+      Value mapped = lookup(value);
+      if (!mapped)
+        return loop.emitError("yielded value has no lowering");
+      yielded.push_back(mapped);
+    }
+    if (Operation *last = newLoop.getBody()->getTerminator();
+        isa<scf::YieldOp>(last))
+      last->erase();
+    builder.setInsertionPointToEnd(newLoop.getBody());
+    scf::YieldOp::create(builder, loc, yielded);
+  }
+  for (auto [result, range] : llvm::zip(loop.getResults(), ranges))
+    bind(result, newLoop.getResults(), range);
+  group.synchronized = false;
+  return success();
+}
+
+LogicalResult KernelEmitter::emitFragmentReduce(tile::ReduceOp reduce,
+                                                ThreadGroup &group) {
+  Location loc = reduce.getLoc();
+  auto type = cast<RankedTensorType>(reduce.getInput().getType());
+  if (type.getRank() != 2 || reduce.getAxis() != 1)
+    return reduce.emitError("register fragments reduce rows (axis 1 of a "
+                            "rank-2 tile) only");
+  FailureOr<SmallVector<Value>> values =
+      evaluateFragment(reduce.getInput(), group);
+  if (failed(values))
+    return failure();
+  auto combine = [&](Value a, Value b) -> Value {
+    switch (reduce.getKind()) {
+    case tile::ReduceKind::sum:
+      return arith::AddFOp::create(builder, loc, a, b);
+    case tile::ReduceKind::max:
+      return arith::MaximumFOp::create(builder, loc, a, b);
+    case tile::ReduceKind::min:
+      return arith::MinimumFOp::create(builder, loc, a, b);
+    }
+    llvm_unreachable("reduce kind");
+  };
+  FragmentLayout layout = fragmentLayout(type);
+  SmallVector<Value> rows(layout.rowSlots());
+  for (auto [element, value] : llvm::enumerate(*values)) {
+    Value &row = rows[layout.rowSlotOf(element)];
+    row = row ? combine(row, value) : value;
+  }
+  // The four threads of a quad hold one row's columns.
+  for (Value &row : rows)
+    for (int32_t offset : {1, 2})
+      row = combine(row, gpu::ShuffleOp::create(builder, loc, row, offset,
+                                                machine.getThreadsPerWarp(),
+                                                gpu::ShuffleMode::XOR)
+                             .getShuffleResult());
+  fragments[reduce.getResult()] = rows;
+  return success();
+}
+
+FailureOr<KernelEmitter::SharedOperand>
+KernelEmitter::sharedOperand(tile::DotOp dot, Value operand) {
+  Location loc = dot.getLoc();
+  if (auto found = staged.find(operand); found != staged.end())
+    return SharedOperand{
+        arith::AddIOp::create(builder, loc, poolAddress(),
+                              constantIndex(found->second.offset)),
+        found->second.boxBytes};
+  auto channel = slotOfGet.find(operand);
+  if (channel == slotOfGet.end())
+    return failure();
+  ChannelPlan &plan = channels[channel->second];
+  if (!plan.tma || plan.tma->swizzleBytes != kSwizzleBytes)
+    return failure();
+  return SharedOperand{sharedAddress(plan, slotIndexOfGet[operand]),
+                       plan.tma->boxRows * kSwizzleBytes};
+}
+
+LogicalResult KernelEmitter::emitFragmentDot(tile::DotOp dot,
+                                             ThreadGroup &group) {
+  Location loc = dot.getLoc();
+  auto lhsType = cast<RankedTensorType>(dot.getLhs().getType());
+  auto rhsType = cast<RankedTensorType>(dot.getRhs().getType());
+  auto resultType = cast<RankedTensorType>(dot.getType());
+  Type element = lhsType.getElementType();
+  if (!(element.isF16() || element.isBF16()) ||
+      rhsType.getElementType() != element ||
+      !resultType.getElementType().isF32())
+    return dot.emitError("wgmma takes f16 or bf16 operands into f32 on ")
+           << chip;
+  if (failed(checkFragmentGroup(dot, resultType, group)))
+    return failure();
+  int64_t m = resultType.getDimSize(0), n = resultType.getDimSize(1),
+          k = lhsType.getDimSize(1);
+  bool transposed = dot.getTransposeRhs();
+  if (n > 256 || k % 16 != 0 || (!transposed && n % 64 != 0))
+    return dot.emitError("wgmma m64nNk16 needs N <= 256 (a multiple of 64 "
+                         "for a row-major B) and K a multiple of 16, not ")
+           << m << " x " << n << " x " << k;
+  FailureOr<SharedOperand> b = sharedOperand(dot, dot.getRhs());
+  if (failed(b))
+    return dot.emitError("wgmma reads B from a TMA-filled channel slot or a "
+                         "staged tile with 128-byte swizzled rows");
+  FailureOr<SharedOperand> a = sharedOperand(dot, dot.getLhs());
+  // A computed by this warp group stays in registers (the RS form): the
+  // accumulator layout of P is wgmma's A-fragment layout.
+  SmallVector<Value> aValues;
+  if (failed(a)) {
+    FailureOr<SmallVector<Value>> values = evaluateFragment(dot.getLhs(), group);
+    if (failed(values))
+      return failure();
+    aValues = *values;
+  }
+  auto zeroConstant = [&](Value value) {
+    auto constant = value.getDefiningOp<arith::ConstantOp>();
+    auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
+                          : DenseElementsAttr();
+    return dense && dense.isSplat() && dense.getElementType().isF32() &&
+           dense.getSplatValue<APFloat>().isZero();
+  };
+  bool zeroSeed = zeroConstant(dot.getAcc());
+  FragmentLayout layout = fragmentLayout(resultType);
+  SmallVector<Value> accumulator;
+  if (zeroSeed) {
+    Value zero = arith::ConstantOp::create(builder, loc,
+                                           builder.getF32FloatAttr(0.0f));
+    accumulator.assign(layout.elements(), zero);
+  } else {
+    FailureOr<SmallVector<Value>> values = evaluateFragment(dot.getAcc(), group);
+    if (failed(values))
+      return failure();
+    accumulator = *values;
+  }
+  // A's registers, per row block and K step: the bf16 pairs of two 8-column
+  // blocks.
+  int64_t steps = k / 16, perBlock = n / 2;
+  SmallVector<Value> aRegisters;
+  if (!aValues.empty()) {
+    for (int64_t i = 0; i < layout.rowBlocks(); ++i)
+      for (int64_t step = 0; step < steps; ++step)
+        for (int64_t half = 0; half < 2; ++half) {
+          int64_t first = (i * (k / 8) + 2 * step + half) * 4;
+          aRegisters.push_back(nvidia::packPair(builder, loc, aValues[first],
+                                                aValues[first + 1]));
+          aRegisters.push_back(nvidia::packPair(
+              builder, loc, aValues[first + 2], aValues[first + 3]));
+        }
+  }
+  // Registers written by ordinary instructions are fenced before wgmma
+  // reads them.
+  SmallVector<Value> fenced(accumulator);
+  llvm::append_range(fenced, aRegisters);
+  fenced = nvidia::fenceRegisters(builder, loc, fenced,
+                                  "wgmma.fence.sync.aligned;");
+  accumulator.assign(fenced.begin(), fenced.begin() + accumulator.size());
+  aRegisters.assign(fenced.begin() + accumulator.size(), fenced.end());
+  StringRef typeName = element.isBF16() ? "bf16" : "f16";
+  auto offset = [&](Value base, int64_t bytes) -> Value {
+    return bytes ? arith::AddIOp::create(builder, loc, base,
+                                         constantIndex(bytes)).getResult()
+                 : base;
+  };
+  for (int64_t i = 0; i < layout.rowBlocks(); ++i) {
+    SmallVector<Value> block(accumulator.begin() + i * perBlock,
+                             accumulator.begin() + (i + 1) * perBlock);
+    for (int64_t step = 0; step < steps; ++step) {
+      // K-major operands: 32 bytes per step inside a 128-byte row, the next
+      // box every four steps; an MN-major B: 16 rows of 128 bytes per step.
+      int64_t kMajorBytes = (step % 4) * 32;
+      SmallVector<Value> aOperands;
+      if (succeeded(a)) {
+        Value address = offset(a->address, i * 64 * kSwizzleBytes +
+                                               (step / 4) * a->boxBytes +
+                                               kMajorBytes);
+        aOperands.push_back(nvidia::wgmmaDescriptor(builder, loc, address, 16,
+                                                    8 * kSwizzleBytes));
+      } else {
+        int64_t first = (i * steps + step) * 4;
+        aOperands.append(aRegisters.begin() + first,
+                         aRegisters.begin() + first + 4);
+      }
+      Value bDescriptor =
+          transposed
+              ? nvidia::wgmmaDescriptor(
+                    builder, loc,
+                    offset(b->address, (step / 4) * b->boxBytes + kMajorBytes),
+                    16, 8 * kSwizzleBytes)
+              : nvidia::wgmmaDescriptor(
+                    builder, loc,
+                    offset(b->address, step * 16 * kSwizzleBytes), b->boxBytes,
+                    8 * kSwizzleBytes);
+      block = nvidia::emitWgmma(builder, loc, n, typeName, block, aOperands,
+                                bDescriptor, /*transposeB=*/!transposed,
+                                /*scaleD=*/!(zeroSeed && step == 0));
+    }
+    std::copy(block.begin(), block.end(), accumulator.begin() + i * perBlock);
+  }
+  // Synchronous from here on: the slots it read may be released next.
+  fragments[dot.getResult()] = nvidia::fenceRegisters(
+      builder, loc, accumulator,
+      "wgmma.commit_group.sync.aligned;\nwgmma.wait_group.sync.aligned 0;");
+  group.pendingMma = false;
+  return success();
+}
+
+LogicalResult KernelEmitter::emitFragmentPut(Value value, Value view,
+                                             ThreadGroup &group) {
+  Location loc = value.getLoc();
+  auto type = cast<RankedTensorType>(value.getType());
+  FailureOr<SmallVector<Value>> values = evaluateFragment(value, group);
+  if (failed(values))
+    return failure();
+  FragmentLayout layout = fragmentLayout(type);
+  auto [rows, column] = fragmentCoordinates(layout, group);
+  // The four threads of a quad write a row vector's element alike.
+  for (auto [element, stored] : llvm::enumerate(*values)) {
+    SmallVector<Value> indices{rows[layout.rowSlotOf(element)]};
+    if (type.getRank() == 2)
+      indices.push_back(arith::AddIOp::create(
+          builder, loc, column, constantIndex(layout.columnOffsetOf(element))));
+    memref::StoreOp::create(builder, loc, stored, view, indices);
+  }
+  return success();
+}
+
+LogicalResult KernelEmitter::emitStagedLoad(tile::LoadOp load,
+                                            ThreadGroup &group) {
+  Location loc = load.getLoc();
+  StagedOperand &plan = staged[load.getResult()];
+  auto type = cast<RankedTensorType>(load.getType());
+  Type elementType = type.getElementType();
+  int64_t bytes = elementBytes(elementType);
+  int64_t rows = type.getDimSize(0);
+  int64_t perRow = kSwizzleBytes / bytes, perChunk = 16 / bytes;
+  auto workgroup = gpu::AddressSpaceAttr::get(builder.getContext(),
+                                              gpu::AddressSpace::Workgroup);
+  Value flat = memref::ViewOp::create(
+      builder, loc,
+      MemRefType::get({type.getNumElements()}, elementType,
+                      MemRefLayoutAttrInterface(), workgroup),
+      sharedPool, constantIndex(plan.offset), ValueRange());
+  // The layout TMA's 128-byte swizzle gives: boxes of 128-byte rows side by
+  // side, the 16-byte chunk c of row r stored at c xor (r mod 8).
+  if (failed(emitElementwise(
+          load.getResult(), group, [&](ValueRange indices, Value element) {
+            Value row = indices[0], column = indices[1];
+            Value box = arith::DivUIOp::create(builder, loc, column,
+                                               constantIndex(perRow));
+            Value inRow = arith::RemUIOp::create(builder, loc, column,
+                                                 constantIndex(perRow));
+            Value chunk = arith::XOrIOp::create(
+                builder, loc,
+                arith::DivUIOp::create(builder, loc, inRow,
+                                       constantIndex(perChunk)),
+                arith::RemUIOp::create(builder, loc, row, constantIndex(8)));
+            Value position = arith::AddIOp::create(
+                builder, loc,
+                arith::MulIOp::create(builder, loc, box,
+                                      constantIndex(rows * perRow)),
+                arith::AddIOp::create(
+                    builder, loc,
+                    arith::MulIOp::create(builder, loc, row,
+                                          constantIndex(perRow)),
+                    arith::AddIOp::create(
+                        builder, loc,
+                        arith::MulIOp::create(builder, loc, chunk,
+                                              constantIndex(perChunk)),
+                        arith::RemUIOp::create(builder, loc, inRow,
+                                               constantIndex(perChunk)))));
+            memref::StoreOp::create(builder, loc, element, flat,
+                                    ValueRange{position});
+          })))
+    return failure();
+  // wgmma reads it through the async proxy.
+  NVVM::FenceProxyOp::create(
+      builder, loc,
+      NVVM::ProxyKindAttr::get(builder.getContext(),
+                               NVVM::ProxyKind::async_shared),
+      NVVM::SharedSpaceAttr::get(builder.getContext(),
+                                 NVVM::SharedSpace::shared_cta));
+  syncGroup(group);
+  group.synchronized = true;
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
