@@ -97,6 +97,7 @@ struct ChannelPlan {
 struct ThreadGroup {
   Value localThread;      // 0 .. threads-1
   int64_t threads = 0;
+  int64_t firstWarp = 0;
   unsigned namedBarrier = 0; // 0: the whole block (bar.sync 0)
   /// wgmma groups / tcgen05 MMAs may be in flight (reset by a wait or a
   /// commit).
@@ -934,6 +935,7 @@ LogicalResult KernelEmitter::emitWarpSpecialize(pipe::WarpSpecializeOp ws) {
     builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
     ThreadGroup group;
     group.threads = warps * machine.getThreadsPerWarp();
+    group.firstWarp = firstWarp;
     group.localThread = arith::SubIOp::create(
         builder, loc, threadId,
         constantIndex(firstWarp * machine.getThreadsPerWarp()));
@@ -1949,6 +1951,11 @@ LogicalResult KernelEmitter::checkFragmentGroup(Operation *op,
   if (group.threads != warpGroup)
     return op->emitError("register fragments are held by one warp group of ")
            << warpGroup << " threads, not " << group.threads;
+  // wgmma's layout numbers warps within an aligned warp group.
+  if (group.firstWarp % machine.getWarpGroupSize() != 0)
+    return op->emitError("a partition holding register fragments must start "
+                         "at a warp-group boundary, not at warp ")
+           << group.firstWarp;
   if (type.getRank() < 1 || type.getRank() > 2 || type.getDimSize(0) % 64 ||
       (type.getRank() == 2 && type.getDimSize(1) % 8))
     return op->emitError("a register fragment is a tile of 64 r x 8 c "
