@@ -50,18 +50,19 @@ ATTN_BATCH=1 ATTN_HEADS=1 ATTN_SEQ=8192 ATTN_HEAD_DIM=128
 # The launch parameters of each kernel follow from its tile program: the
 # GEMM (bench/kernels/gemm_bf16.mlir) computes one 128x128 tile per program
 # and takes K as a scalar; the FlashAttention program
-# (test/Interpreter/flash-attention.mlir) computes 128 query rows per program
-# of one head and takes the sequence length.
+# (bench/kernels/flash_attention_bf16.mlir, the kernel of
+# test/Target/NVIDIA/attention-sm90a.test) computes 128 query rows per program
+# of one head, scales Q K^T by 0.125 and takes the sequence length.
 #===----------------------------------------------------------------------===#
 GEMM_SOURCE="$ROOT/bench/kernels/gemm_bf16.mlir"
 GEMM_GRID="$((GEMM_M / 128)),$((GEMM_N / 128))"
 GEMM_SCALARS="$GEMM_K"
 GEMM_ROLES="a=0,b=1,c=2"
-ATTN_SOURCE="$ROOT/test/Interpreter/flash-attention.mlir"
+ATTN_SOURCE="$ROOT/bench/kernels/flash_attention_bf16.mlir"
 ATTN_GRID="$((ATTN_SEQ / 128))"
 ATTN_SCALARS="$ATTN_SEQ"
 ATTN_ROLES="q=0,k=1,v=2,o=3"
-ATTN_SOFTMAX_SCALE=1 # the tile program does not scale Q K^T
+ATTN_SOFTMAX_SCALE=0.125 # the tile program's scale of Q K^T
 
 WEFT_NVIDIA_LOWERING="${WEFT_NVIDIA_LOWERING:--weft-lower-to-nvvm}"
 

@@ -1,8 +1,10 @@
-// FlashAttention forward, FA3 shape: one CTA takes two 64-row query tiles
-// (one per consumer warp group) and streams 128-row K / V tiles; head dim
-// 64, causal (iota row / column positions, arith.cmpi + select). The
-// per-tile body is the one weft-tile-kernels emits for weft.attention
-// (S = Q K^T * scale, online softmax with tile.reduce, O rescale, P V, O / l).
+// FlashAttention forward in bf16, head dim 64, causal, FA3 shape: each
+// program takes two 64-row query tiles (one per consumer warp group) and
+// streams 128-row K / V tiles. The loop body is the one weft-tile-kernels
+// emits for weft.attention: S = Q K^T * 0.125, iota row / column positions
+// masking keys past the query (arith.cmpi + select), online softmax
+// (tile.reduce max / sum, math.exp), O rescaled, O += P V; O / l stored at
+// the end. The grid is seq / 128; the scalar is seq.
 func.func @fa3_d64_causal(%q: memref<?x64xbf16>, %k: memref<?x64xbf16>, %v: memref<?x64xbf16>,
                   %o: memref<?x64xbf16>, %seq: index) {
   %c0 = arith.constant 0 : index

@@ -1,9 +1,10 @@
-// FlashAttention forward, FA3 shape: one CTA takes two 64-row query tiles
-// (one per consumer warp group) and streams 128-row K / V tiles; head dim
-// 128. The
-// per-tile body is the one weft-tile-kernels emits for weft.attention
-// (S = Q K^T * scale, online softmax with tile.reduce, O rescale, P V, O / l).
-func.func @fa3_d128(%q: memref<?x128xbf16>, %k: memref<?x128xbf16>, %v: memref<?x128xbf16>,
+// The FlashAttention forward of the GPU benchmark (utils/gpu-bench.sh): in
+// bf16, head dim 128, FA3 shape: each program takes two 64-row query tiles
+// (one per consumer warp group) and streams 128-row K / V tiles. The loop
+// body is the one weft-tile-kernels emits for weft.attention: S = Q K^T *
+// 0.125, online softmax (tile.reduce max / sum, math.exp), O rescaled, O +=
+// P V; O / l stored at the end. The grid is seq / 128; the scalar is seq.
+func.func @flash_attention_bf16(%q: memref<?x128xbf16>, %k: memref<?x128xbf16>, %v: memref<?x128xbf16>,
                   %o: memref<?x128xbf16>, %seq: index) {
   %c0 = arith.constant 0 : index
   %c64 = arith.constant 64 : index
