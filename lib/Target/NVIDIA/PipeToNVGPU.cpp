@@ -973,6 +973,16 @@ LogicalResult KernelEmitter::emitWarpSpecialize(pipe::WarpSpecializeOp ws) {
   return success();
 }
 
+/// Ends `loop`'s body with a yield of `values` (scf.for::create added an
+/// empty one for loops without results).
+static void replaceYield(scf::ForOp loop, ValueRange values) {
+  if (Operation *last = loop.getBody()->getTerminator();
+      isa<scf::YieldOp>(last))
+    last->erase();
+  OpBuilder builder = OpBuilder::atBlockEnd(loop.getBody());
+  scf::YieldOp::create(builder, loop.getLoc(), values);
+}
+
 LogicalResult KernelEmitter::emitFor(scf::ForOp loop, ThreadGroup &group) {
   Location loc = loop.getLoc();
   SmallVector<Value> inits;
@@ -1079,12 +1089,7 @@ LogicalResult KernelEmitter::emitFor(scf::ForOp loop, ThreadGroup &group) {
         return loop.emitError("yielded value has no lowering");
       yielded.push_back(mapped);
     }
-    // scf.for::create added an empty yield for loops without results.
-    if (Operation *last = newLoop.getBody()->getTerminator();
-        isa<scf::YieldOp>(last))
-      last->erase();
-    builder.setInsertionPointToEnd(newLoop.getBody());
-    scf::YieldOp::create(builder, loc, yielded);
+    replaceYield(newLoop, yielded);
   }
   for (auto [from, to] : llvm::zip(loop.getResults(), newLoop.getResults())) {
     Value iterArg = loop.getRegionIterArgs()[from.getResultNumber()];
@@ -1576,18 +1581,9 @@ Value KernelEmitter::sharedPointer(Value address) {
 /// 0b001 of bits 46-48, swizzle mode 2 (128 bytes) in bits 61-63.
 static Value tcgen05Descriptor(OpBuilder &builder, Location loc, Value address,
                                int64_t leadingBytes, int64_t strideBytes) {
-  Value address64 =
-      arith::IndexCastUIOp::create(builder, loc, builder.getI64Type(), address);
-  auto i64 = [&](int64_t value) {
-    return arith::ConstantIntOp::create(builder, loc, builder.getI64Type(),
-                                        value);
-  };
-  Value start = arith::ShRUIOp::create(
-      builder, loc, arith::AndIOp::create(builder, loc, address64, i64(0x3FFFF)),
-      i64(4));
-  int64_t fields = ((leadingBytes >> 4) << 16) | ((strideBytes >> 4) << 32) |
-                   (int64_t(1) << 46) | (int64_t(2) << 61);
-  return arith::OrIOp::create(builder, loc, start, i64(fields));
+  return nvidia::sharedMatrixDescriptor(builder, loc, address, leadingBytes,
+                                        strideBytes,
+                                        (int64_t(1) << 46) | (int64_t(2) << 61));
 }
 
 LogicalResult KernelEmitter::emitTcgen05Dot(tile::DotOp dot,
@@ -2071,11 +2067,7 @@ LogicalResult KernelEmitter::emitFragmentFor(scf::ForOp loop,
         return loop.emitError("yielded value has no lowering");
       yielded.push_back(mapped);
     }
-    if (Operation *last = newLoop.getBody()->getTerminator();
-        isa<scf::YieldOp>(last))
-      last->erase();
-    builder.setInsertionPointToEnd(newLoop.getBody());
-    scf::YieldOp::create(builder, loc, yielded);
+    replaceYield(newLoop, yielded);
   }
   for (auto [result, range] : llvm::zip(loop.getResults(), ranges))
     bind(result, newLoop.getResults(), range);

@@ -8,9 +8,11 @@
 using namespace mlir;
 using namespace mlir::weft::nvidia;
 
-Value mlir::weft::nvidia::wgmmaDescriptor(OpBuilder &builder, Location loc,
-                                          Value address, int64_t leadingBytes,
-                                          int64_t strideBytes) {
+Value mlir::weft::nvidia::sharedMatrixDescriptor(OpBuilder &builder,
+                                                 Location loc, Value address,
+                                                 int64_t leadingBytes,
+                                                 int64_t strideBytes,
+                                                 int64_t modeBits) {
   Value address64 =
       arith::IndexCastUIOp::create(builder, loc, builder.getI64Type(), address);
   auto i64 = [&](int64_t value) {
@@ -21,9 +23,16 @@ Value mlir::weft::nvidia::wgmmaDescriptor(OpBuilder &builder, Location loc,
   Value start = arith::ShRUIOp::create(
       builder, loc, arith::AndIOp::create(builder, loc, address64, i64(0x3FFFF)),
       i64(4));
-  int64_t fields = ((leadingBytes >> 4) << 16) | ((strideBytes >> 4) << 32) |
-                   (int64_t(1) << 62);
+  int64_t fields =
+      ((leadingBytes >> 4) << 16) | ((strideBytes >> 4) << 32) | modeBits;
   return arith::OrIOp::create(builder, loc, start, i64(fields));
+}
+
+Value mlir::weft::nvidia::wgmmaDescriptor(OpBuilder &builder, Location loc,
+                                          Value address, int64_t leadingBytes,
+                                          int64_t strideBytes) {
+  return sharedMatrixDescriptor(builder, loc, address, leadingBytes,
+                                strideBytes, int64_t(1) << 62);
 }
 
 static char constraintOf(Type type) {

@@ -48,6 +48,14 @@ struct FragmentLayout {
   }
 };
 
+/// A shared-memory matrix descriptor (wgmma and tcgen05 share the layout of
+/// its low bits): start address `address` (index, bytes) >> 4 in bits 0-13,
+/// leading and stride byte offsets in 16-byte units in bits 16-29 and
+/// 32-45, or'ed with the chip's `modeBits` (swizzle mode, version).
+Value sharedMatrixDescriptor(OpBuilder &builder, Location loc, Value address,
+                             int64_t leadingBytes, int64_t strideBytes,
+                             int64_t modeBits);
+
 /// A wgmma shared-memory matrix descriptor for a 128-byte swizzled operand at
 /// shared-memory byte address `address` (index): start address, leading and
 /// stride byte offsets in 16-byte units, layout type 1 (128-byte swizzle) in
