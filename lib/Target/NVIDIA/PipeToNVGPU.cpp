@@ -147,6 +147,15 @@ private:
     Value lane, row, column;
   };
   WarpPosition warpPosition(ThreadGroup &group, const WarpTiling &tiling);
+  /// This thread's warp within its group, and its lane.
+  std::pair<Value, Value> warpAndLane(ThreadGroup &group) {
+    Location loc = func.getLoc();
+    Value threadsPerWarp = constantIndex(machine.getThreadsPerWarp());
+    return {arith::DivUIOp::create(builder, loc, group.localThread,
+                                   threadsPerWarp),
+            arith::RemUIOp::create(builder, loc, group.localThread,
+                                   threadsPerWarp)};
+  }
   void emitMmaSyncAccumulatorStore(Value accumulator,
                                    const WarpTiling &tiling, Value view,
                                    ThreadGroup &group);
@@ -1505,11 +1514,7 @@ LogicalResult KernelEmitter::emitMmaSyncDot(tile::DotOp dot,
 KernelEmitter::WarpPosition
 KernelEmitter::warpPosition(ThreadGroup &group, const WarpTiling &tiling) {
   Location loc = func.getLoc();
-  Value threadsPerWarp = constantIndex(machine.getThreadsPerWarp());
-  Value warp =
-      arith::DivUIOp::create(builder, loc, group.localThread, threadsPerWarp);
-  Value lane =
-      arith::RemUIOp::create(builder, loc, group.localThread, threadsPerWarp);
+  auto [warp, lane] = warpAndLane(group);
   Value warpsN = constantIndex(tiling.warpsN);
   Value row = arith::MulIOp::create(
       builder, loc, arith::DivUIOp::create(builder, loc, warp, warpsN),
@@ -1964,11 +1969,7 @@ std::pair<SmallVector<Value>, Value>
 KernelEmitter::fragmentCoordinates(const FragmentLayout &layout,
                                    ThreadGroup &group) {
   Location loc = func.getLoc();
-  Value threadsPerWarp = constantIndex(machine.getThreadsPerWarp());
-  Value warp =
-      arith::DivUIOp::create(builder, loc, group.localThread, threadsPerWarp);
-  Value lane =
-      arith::RemUIOp::create(builder, loc, group.localThread, threadsPerWarp);
+  auto [warp, lane] = warpAndLane(group);
   Value base = arith::AddIOp::create(
       builder, loc, arith::MulIOp::create(builder, loc, warp, constantIndex(16)),
       arith::DivUIOp::create(builder, loc, lane, constantIndex(4)));
