@@ -227,6 +227,16 @@ private:
   std::pair<Value, Value> advanceCounter(Value cell, int64_t slots);
   Value slotView(ChannelPlan &plan, Value slot);
   void syncGroup(ThreadGroup &group);
+  /// Orders this thread's shared-memory writes before later async-proxy
+  /// reads (TMA, wgmma, tcgen05).
+  void fenceAsyncProxy() {
+    NVVM::FenceProxyOp::create(
+        builder, func.getLoc(),
+        NVVM::ProxyKindAttr::get(builder.getContext(),
+                                 NVVM::ProxyKind::async_shared),
+        NVVM::SharedSpaceAttr::get(builder.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+  }
   /// Blocks until phase `parity` of barrier `slot` of `barriers` completed.
   void waitParity(Value barriers, Value slot, Value parity);
   /// Runs `body` on thread 0 of the group only.
@@ -1212,12 +1222,7 @@ LogicalResult KernelEmitter::emitPut(pipe::PutOp put, ThreadGroup &group) {
   }
   // Readers may be wgmma / tcgen05 (the async proxy, which Ampere lacks).
   if (!ampere)
-    NVVM::FenceProxyOp::create(
-      builder, loc,
-      NVVM::ProxyKindAttr::get(builder.getContext(),
-                               NVVM::ProxyKind::async_shared),
-      NVVM::SharedSpaceAttr::get(builder.getContext(),
-                                 NVVM::SharedSpace::shared_cta));
+    fenceAsyncProxy();
   nvgpu::MBarrierArriveOp::create(
       builder, loc, nvgpu::MBarrierTokenType::get(builder.getContext()),
       plan.full, slot);
@@ -2329,12 +2334,7 @@ LogicalResult KernelEmitter::emitStagedLoad(tile::LoadOp load,
           })))
     return failure();
   // wgmma reads it through the async proxy.
-  NVVM::FenceProxyOp::create(
-      builder, loc,
-      NVVM::ProxyKindAttr::get(builder.getContext(),
-                               NVVM::ProxyKind::async_shared),
-      NVVM::SharedSpaceAttr::get(builder.getContext(),
-                                 NVVM::SharedSpace::shared_cta));
+  fenceAsyncProxy();
   syncGroup(group);
   group.synchronized = true;
   return success();
