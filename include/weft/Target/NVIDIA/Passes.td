@@ -21,7 +21,8 @@ def WeftConvertPipeToNVGPU : Pass<"weft-convert-pipe-to-nvgpu", "::mlir::ModuleO
       the block's entry allotment, `inc` above it) and returns to the entry
       count before the join. The entry count is fixed with `.maxnreg`.
     - A channel is `depth` slots in dynamic shared memory (1024-byte aligned
-      for the 128-byte swizzle) and two mbarrier arrays: `full` (completed by
+      for the 128-byte swizzle of TMA slots, 128-byte aligned for slots only
+      threads touch) and two mbarrier arrays: `full` (completed by
       the TMA transaction count, or by every producer thread for values
       computed in registers) and `empty` (one arrival per consumer
       partition). Slot and phase come from per-partition counters: slot =
@@ -36,6 +37,18 @@ def WeftConvertPipeToNVGPU : Pass<"weft-convert-pipe-to-nvgpu", "::mlir::ModuleO
       stores its fragments row-major into the slot; `pipe.release` waits for
       the partition's outstanding wgmma, syncs the partition on its named
       barrier and arrives on `empty`.
+    - sm_90a attention (a `tile.reduce` inside a partition): tiles a
+      consumer warp group computes are register fragments in the wgmma
+      m64nNk16 accumulator layout, evaluated element by element (masks from
+      iota / splat positions, `math.exp` as `ex2.approx`); row reductions
+      are per-thread partials plus `shfl.sync.bfly` 1 and 2; loop-carried
+      tiles are carried as their fragments' scalars. `tile.dot` is wgmma as
+      inline PTX: from descriptors, or with A from registers (the RS form:
+      P's accumulator fragment in bf16 pairs) and a fence / commit / wait
+      around it. A tile loaded before the partitions and read by wgmma (the
+      query tile) is written by the block into 128-byte swizzled shared
+      memory. Row vectors crossing warp groups go through thread-filled
+      channels, read into registers right after `pipe.get`.
     - sm_80: slots are filled by the producer's threads with 16-byte
       `cp.async` copies (`src-size` zero-fills masked edges) that arrive on
       `full` through `cp.async.mbarrier.arrive.noinc`; waits spin on
