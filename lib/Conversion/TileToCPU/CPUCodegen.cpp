@@ -180,7 +180,7 @@ LogicalResult mlir::weft::buildTileToLLVMPipeline(OpPassManager &pm) {
       "weft-convert-tile-to-loops,"
       "func.func(convert-elementwise-to-linalg),"
       "one-shot-bufferize{bufferize-function-boundaries "
-      "allow-return-allocs-from-loops memcpy-op=linalg.copy "
+      "allow-return-allocs-from-loops "
       "function-boundary-type-conversion=identity-layout-map},"
       "buffer-results-to-out-params{hoist-static-allocs "
       "modify-public-functions},canonicalize,"

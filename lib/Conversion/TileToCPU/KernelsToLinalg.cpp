@@ -662,25 +662,45 @@ FailureOr<Value> KernelLowering::lowerGather(GatherOp op) {
 }
 
 FailureOr<Value> KernelLowering::lowerConcat(ConcatOp op) {
+  // Each element picks its input by position along the axis. (Inserting
+  // slices would bufferize to strided memref.copy, a runtime-library call a
+  // model object cannot make.)
   auto resultType = signlessType(op.getType());
-  int64_t rank = resultType.getRank();
-  int64_t axis = *normalizeAxis(op.getAxis(), rank);
-  Value result = empty(resultType);
+  int64_t axis = *normalizeAxis(op.getAxis(), resultType.getRank());
+  SmallVector<std::pair<Value, int64_t>> parts; // input, its first index
   int64_t offset = 0;
   for (Value in : op.getInputs()) {
-    Value v = lookup(in);
-    auto type = cast<RankedTensorType>(v.getType());
-    SmallVector<int64_t> offsets(rank, 0), strides(rank, 1);
-    offsets[axis] = offset;
-    offset += type.getDimSize(axis);
-    if (type.getNumElements() == 0)
-      continue;
-    result = tensor::InsertSliceOp::create(
-        b, loc, v, result, getAsIndexOpFoldResult(b.getContext(), offsets),
-        getAsIndexOpFoldResult(b.getContext(), type.getShape()),
-        getAsIndexOpFoldResult(b.getContext(), strides));
+    int64_t size = cast<RankedTensorType>(in.getType()).getDimSize(axis);
+    if (size > 0)
+      parts.push_back({lookup(in), offset});
+    offset += size;
   }
-  return result;
+  return generate(resultType, [&](OpBuilder &nb, Location l, ValueRange idx) {
+    Value result;
+    for (auto [v, first] : llvm::reverse(parts)) {
+      int64_t size = cast<RankedTensorType>(v.getType()).getDimSize(axis);
+      // Clamped into this input, so that every read is in bounds.
+      Value local = arith::SubIOp::create(
+          nb, l, idx[axis], arith::ConstantIndexOp::create(nb, l, first));
+      Value clamped = arith::MinSIOp::create(
+          nb, l,
+          arith::MaxSIOp::create(nb, l, local,
+                                 arith::ConstantIndexOp::create(nb, l, 0)),
+          arith::ConstantIndexOp::create(nb, l, size - 1));
+      SmallVector<Value> at(idx);
+      at[axis] = clamped;
+      Value x = tensor::ExtractOp::create(nb, l, v, at);
+      if (!result) {
+        result = x;
+        continue;
+      }
+      Value inside = arith::CmpIOp::create(
+          nb, l, arith::CmpIPredicate::slt, idx[axis],
+          arith::ConstantIndexOp::create(nb, l, first + size));
+      result = arith::SelectOp::create(nb, l, inside, x, result);
+    }
+    return result;
+  });
 }
 
 LogicalResult KernelLowering::lower(Operation *op) {
