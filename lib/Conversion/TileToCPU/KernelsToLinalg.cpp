@@ -101,8 +101,12 @@ private:
   Value generate(RankedTensorType resultType, IndexFn body);
   /// Reduces `input` over `axes` (sorted, distinct) into a tensor without
   /// them, combining with `combine` from `init`.
-  Value reduce(Value input, ArrayRef<int64_t> axes, Type accType, double init,
+  Value reduce(Value input, ArrayRef<int64_t> axes, TypedAttr init,
                BodyFn combine);
+  Value reduce(Value input, ArrayRef<int64_t> axes, Type floatType,
+               double init, BodyFn combine) {
+    return reduce(input, axes, FloatAttr::get(floatType, init), combine);
+  }
   Value reshapeTo(Value v, ArrayRef<int64_t> shape);
   /// Adds size-1 dimensions back at `axes` (sorted) so that the result
   /// broadcasts against the unreduced shape.
@@ -176,7 +180,8 @@ Value KernelLowering::generate(RankedTensorType resultType, IndexFn body) {
 }
 
 Value KernelLowering::reduce(Value input, ArrayRef<int64_t> axes,
-                             Type accType, double init, BodyFn combine) {
+                             TypedAttr init, BodyFn combine) {
+  Type accType = init.getType();
   MLIRContext *ctx = b.getContext();
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
@@ -193,8 +198,8 @@ Value KernelLowering::reduce(Value input, ArrayRef<int64_t> axes,
     }
   }
   auto resultType = RankedTensorType::get(shape, accType);
-  Value filled = linalg::FillOp::create(b, loc, scalar(accType, init),
-                                        empty(resultType))
+  Value initValue = arith::ConstantOp::create(b, loc, init);
+  Value filled = linalg::FillOp::create(b, loc, initValue, empty(resultType))
                      .getResult(0);
   SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
                                  AffineMap::get(rank, 0, outExprs, ctx)};
@@ -346,6 +351,13 @@ FailureOr<Value> KernelLowering::lowerBinary(Operation *op) {
                 return arith::MaxUIOp::create(nb, l, x, y);
               return arith::MaxSIOp::create(nb, l, x, y);
             })
+            .Case([&](MinOp) -> Value {
+              if (isFloat)
+                return arith::MinimumFOp::create(nb, l, x, y);
+              if (isUnsigned)
+                return arith::MinUIOp::create(nb, l, x, y);
+              return arith::MinSIOp::create(nb, l, x, y);
+            })
             .Default([&](Operation *) -> Value {
               return math::PowFOp::create(nb, l, x, y);
             });
@@ -393,6 +405,7 @@ FailureOr<Value> KernelLowering::lowerUnary(Operation *op) {
             .Case([&](CeilOp) { return math::CeilOp::create(nb, l, x); })
             .Case([&](SinOp) { return math::SinOp::create(nb, l, x); })
             .Case([&](CosOp) { return math::CosOp::create(nb, l, x); })
+            .Case([&](RoundOp) { return math::RoundEvenOp::create(nb, l, x); })
             .Case([&](GeluOp g) {
               Value inner;
               if (g.getApproximate() == GeluApproximation::tanh) {
@@ -480,27 +493,54 @@ FailureOr<Value> KernelLowering::lowerReduce(Operation *op,
   llvm::sort(axes);
   Type acc = accumulatorFor(elt);
   Value wide = extendFloat(input, acc);
-  double init = 0.0;
-  bool isMax = isa<ReduceMaxOp>(op);
-  if (isMax) {
-    if (isFloat)
-      init = -std::numeric_limits<double>::infinity();
-    else if (!isUnsigned)
-      init = static_cast<double>(
-          APInt::getSignedMinValue(elt.getIntOrFloatBitWidth()).getSExtValue());
+  enum class Kind { Sum, Prod, Max, Min } kind =
+      isa<ReduceMaxOp>(op)    ? Kind::Max
+      : isa<ReduceMinOp>(op)  ? Kind::Min
+      : isa<ReduceProdOp>(op) ? Kind::Prod
+                              : Kind::Sum;
+  unsigned width = elt.getIntOrFloatBitWidth();
+  TypedAttr init;
+  if (isFloat) {
+    double inf = std::numeric_limits<double>::infinity();
+    init = FloatAttr::get(acc, kind == Kind::Max   ? -inf
+                               : kind == Kind::Min ? inf
+                               : kind == Kind::Prod ? 1.0
+                                                    : 0.0);
+  } else {
+    APInt value(width, kind == Kind::Prod ? 1 : 0);
+    if (kind == Kind::Max && !isUnsigned)
+      value = APInt::getSignedMinValue(width);
+    if (kind == Kind::Min)
+      value = isUnsigned ? APInt::getMaxValue(width)
+                         : APInt::getSignedMaxValue(width);
+    init = IntegerAttr::get(acc, value);
   }
-  Value r = reduce(wide, axes, acc, init,
+  Value r = reduce(wide, axes, init,
                    [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                     if (isMax) {
+                     Value x = a[0], y = a[1];
+                     switch (kind) {
+                     case Kind::Max:
                        if (isFloat)
-                         return arith::MaximumFOp::create(nb, l, a[0], a[1]);
+                         return arith::MaximumFOp::create(nb, l, x, y);
                        if (isUnsigned)
-                         return arith::MaxUIOp::create(nb, l, a[0], a[1]);
-                       return arith::MaxSIOp::create(nb, l, a[0], a[1]);
+                         return arith::MaxUIOp::create(nb, l, x, y);
+                       return arith::MaxSIOp::create(nb, l, x, y);
+                     case Kind::Min:
+                       if (isFloat)
+                         return arith::MinimumFOp::create(nb, l, x, y);
+                       if (isUnsigned)
+                         return arith::MinUIOp::create(nb, l, x, y);
+                       return arith::MinSIOp::create(nb, l, x, y);
+                     case Kind::Prod:
+                       if (isFloat)
+                         return arith::MulFOp::create(nb, l, x, y);
+                       return arith::MulIOp::create(nb, l, x, y);
+                     case Kind::Sum:
+                       break;
                      }
                      if (isFloat)
-                       return arith::AddFOp::create(nb, l, a[0], a[1]);
-                     return arith::AddIOp::create(nb, l, a[0], a[1]);
+                       return arith::AddFOp::create(nb, l, x, y);
+                     return arith::AddIOp::create(nb, l, x, y);
                    });
   if (isa<ReduceMeanOp>(op)) {
     int64_t count = 1;
@@ -732,10 +772,11 @@ LogicalResult KernelLowering::lower(Operation *op) {
                        b, loc, DenseElementsAttr::get(type, element))
                 .getResult();
           })
-          .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, PowOp>(
+          .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp>(
               [&](Operation *o) { return lowerBinary(o); })
           .Case<NegOp, ExpOp, ReluOp, SigmoidOp, TanhOp, ErfOp, SqrtOp, LogOp,
-                AbsOp, ReciprocalOp, FloorOp, CeilOp, SinOp, CosOp, GeluOp>(
+                AbsOp, ReciprocalOp, FloorOp, CeilOp, SinOp, CosOp, RoundOp,
+                GeluOp>(
               [&](Operation *o) { return lowerUnary(o); })
           .Case([&](WhereOp w) -> FailureOr<Value> {
             return elementwise(
@@ -777,6 +818,12 @@ LogicalResult KernelLowering::lower(Operation *op) {
             return lowerReduce(r, r.getAxes(), r.getKeepdims());
           })
           .Case([&](ReduceMaxOp r) {
+            return lowerReduce(r, r.getAxes(), r.getKeepdims());
+          })
+          .Case([&](ReduceMinOp r) {
+            return lowerReduce(r, r.getAxes(), r.getKeepdims());
+          })
+          .Case([&](ReduceProdOp r) {
             return lowerReduce(r, r.getAxes(), r.getKeepdims());
           })
           .Case([&](SoftmaxOp s) { return lowerSoftmax(s); })
