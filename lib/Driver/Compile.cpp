@@ -53,6 +53,10 @@ FailureOr<std::string> driver::stagePipeline(StringRef stage,
                         : isGPUTarget(options.target)
                             ? "tile-m=64 tile-n=64 tile-k=32"
                             : "tile-m=16 tile-n=16 tile-k=16";
+    // CPUs run what the tiler cannot tile through linalg, untiled.
+    if (isCPUTarget(options.target))
+      return "weft-tile-kernels{" + tiles +
+             " keep-untileable},weft-lower-kernels-to-linalg";
     return "weft-tile-kernels{" + tiles + "}";
   }
   if (stage == "scheduled")

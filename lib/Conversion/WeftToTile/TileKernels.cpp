@@ -1056,6 +1056,32 @@ FailureOr<func::FuncOp> KernelTiler::build() {
   return func;
 }
 
+void mlir::weft::replaceKernelByCall(KernelOp kernel, func::FuncOp program) {
+  OpBuilder b(kernel);
+  Location loc = kernel.getLoc();
+  SmallVector<Value> operands;
+  for (Value in : kernel.getInputs()) {
+    auto t = cast<RankedTensorType>(in.getType());
+    auto m = MemRefType::get(t.getShape(), t.getElementType());
+    operands.push_back(bufferization::ToBufferOp::create(
+        b, loc, m, in, /*read_only=*/true));
+  }
+  SmallVector<Value> outs;
+  for (Type t : kernel.getResultTypes()) {
+    auto tensor = cast<RankedTensorType>(t);
+    auto m = MemRefType::get(tensor.getShape(), tensor.getElementType());
+    outs.push_back(memref::AllocOp::create(b, loc, m));
+  }
+  operands.append(outs);
+  func::CallOp::create(b, loc, program, operands);
+  SmallVector<Value> results;
+  for (auto [out, t] : llvm::zip(outs, kernel.getResultTypes()))
+    results.push_back(bufferization::ToTensorOp::create(
+        b, loc, t, out, /*restrict=*/b.getUnitAttr()));
+  kernel.replaceAllUsesWith(results);
+  kernel.erase();
+}
+
 namespace {
 struct WeftTileKernelsPass
     : public weft::impl::WeftTileKernelsBase<WeftTileKernelsPass> {
@@ -1075,7 +1101,17 @@ struct WeftTileKernelsPass
         continue;
       }
       KernelTiler tiler(kernel, tileM, tileN, tileK);
-      FailureOr<func::FuncOp> func = tiler.build();
+      FailureOr<func::FuncOp> func = failure();
+      if (keepUntileable) {
+        // The kernel is lowered another way; its reasons are not errors.
+        ScopedDiagnosticHandler silence(&getContext(),
+                                        [](Diagnostic &) { return success(); });
+        func = tiler.build();
+        if (failed(func))
+          continue;
+      } else {
+        func = tiler.build();
+      }
       if (failed(func)) {
         failedAny = true;
         continue;
@@ -1086,29 +1122,7 @@ struct WeftTileKernelsPass
         top = top->getParentOp();
       symbols.insert(*func, Block::iterator(top));
 
-      OpBuilder b(kernel);
-      Location loc = kernel.getLoc();
-      SmallVector<Value> operands;
-      for (Value in : kernel.getInputs()) {
-        auto t = cast<RankedTensorType>(in.getType());
-        auto m = MemRefType::get(t.getShape(), t.getElementType());
-        operands.push_back(bufferization::ToBufferOp::create(
-            b, loc, m, in, /*read_only=*/true));
-      }
-      SmallVector<Value> outs;
-      for (Type t : kernel.getResultTypes()) {
-        auto tensor = cast<RankedTensorType>(t);
-        auto m = MemRefType::get(tensor.getShape(), tensor.getElementType());
-        outs.push_back(memref::AllocOp::create(b, loc, m));
-      }
-      operands.append(outs);
-      func::CallOp::create(b, loc, *func, operands);
-      SmallVector<Value> results;
-      for (auto [out, t] : llvm::zip(outs, kernel.getResultTypes()))
-        results.push_back(bufferization::ToTensorOp::create(
-            b, loc, t, out, /*restrict=*/b.getUnitAttr()));
-      kernel.replaceAllUsesWith(results);
-      kernel.erase();
+      replaceKernelByCall(kernel, *func);
     }
     if (failedAny)
       signalPassFailure();

@@ -59,6 +59,46 @@ namespace {
 constexpr int64_t kMinOpset = 13;
 constexpr int64_t kMaxOpset = 21;
 
+/// The first ai.onnx opset whose definition of `op` means what this importer
+/// implements: later versions up to kMinOpset changed only element types or
+/// added attributes and inputs that are read with their defaults. A model
+/// older than kMinOpset imports when every node's op is at least this old;
+/// unlisted ops need kMinOpset (Softmax, for one, changed meaning in 13).
+int64_t semanticSince(StringRef op) {
+  static const llvm::StringMap<int64_t> since = {
+      {"Abs", 6},          {"Add", 7},
+      {"Cast", 6},         {"Ceil", 6},
+      {"Clip", 6},         {"Concat", 4},
+      {"Constant", 1},     {"Cos", 7},
+      {"DequantizeLinear", 10},
+      {"Div", 7},          {"Erf", 9},
+      {"Exp", 6},          {"Flatten", 1},
+      {"Floor", 6},        {"Gather", 1},
+      {"Gemm", 7},         {"Identity", 1},
+      {"Log", 6},          {"MatMul", 1},
+      {"MatMulInteger", 10},
+      {"Max", 8},          {"Min", 8},
+      {"Mul", 7},          {"Neg", 6},
+      {"Pow", 7},          {"QLinearMatMul", 10},
+      {"QuantizeLinear", 10},
+      {"Reciprocal", 6},   {"ReduceL1", 1},
+      {"ReduceL2", 1},     {"ReduceLogSum", 1},
+      {"ReduceLogSumExp", 1},
+      {"ReduceMax", 1},    {"ReduceMean", 1},
+      {"ReduceMin", 1},    {"ReduceProd", 1},
+      {"ReduceSum", 1},    {"ReduceSumSquare", 1},
+      {"Relu", 6},         {"Reshape", 5},
+      {"Round", 11},       {"Shape", 1},
+      {"Sigmoid", 6},      {"Sin", 7},
+      {"Size", 1},         {"Slice", 10},
+      {"Sqrt", 6},         {"Squeeze", 1},
+      {"Sub", 7},          {"Tanh", 6},
+      {"Transpose", 1},    {"Unsqueeze", 1},
+      {"Where", 9}};
+  auto it = since.find(op);
+  return it == since.end() ? kMinOpset : it->second;
+}
+
 /// Initializers with at most this many elements are printed inline; larger
 /// ones go to `dense_resource` blobs so weights are never spelled out as text.
 constexpr int64_t kMaxInlineElements = 16;
@@ -308,6 +348,25 @@ private:
   LogicalResult importReduce(const Node &node);
   LogicalResult importWhere(const Node &node);
   LogicalResult importPow(const Node &node);
+  LogicalResult importShape(const Node &node);
+  LogicalResult importUnsqueeze(const Node &node);
+  LogicalResult importClip(const Node &node);
+  LogicalResult importQuantizeLinear(const Node &node);
+  LogicalResult importMatMulInteger(const Node &node);
+  LogicalResult importLayerNormStats(const Node &node);
+  /// The elementwise op `OpTy` on `operands`, its type inferred.
+  template <typename OpTy>
+  FailureOr<Value> elementwise(const Node &node, ValueRange operands) {
+    return finish(OpTy::create(builder, node.loc, operands.front().getType(),
+                               operands));
+  }
+  FailureOr<Value> castTo(const Node &node, Value v, Type elementType) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getElementType() == elementType)
+      return v;
+    return finish(
+        CastOp::create(builder, node.loc, type.clone(elementType), v));
+  }
   FailureOr<std::optional<SmallVector<int64_t>>>
   constantInts(const Node &node, int index, StringRef what);
 
@@ -421,7 +480,8 @@ LogicalResult ONNXImporter::readOpsets(const onnx::ModelProto &model) {
   }
   if (!hasDefault)
     return emitError(fileLoc) << "the model imports no ai.onnx opset";
-  if (defaultOpset < kMinOpset || defaultOpset > kMaxOpset)
+  // Older opsets are checked per node (semanticSince).
+  if (defaultOpset < 1 || defaultOpset > kMaxOpset)
     return emitError(fileLoc)
            << "ai.onnx opset " << defaultOpset << " is not supported (opsets "
            << kMinOpset << " to " << kMaxOpset
@@ -926,8 +986,33 @@ LogicalResult ONNXImporter::importNode(const NodeProto &proto, int index) {
   StringRef op = proto.op_type();
 
   if (domain.empty() || domain == "ai.onnx") {
-    if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Max")
+    if (int64_t since = semanticSince(op); defaultOpset < since)
+      return node.error() << "ai.onnx opset " << defaultOpset
+                          << " is not supported for " << op
+                          << " (weft implements its opset " << since
+                          << " form; convert the model with "
+                             "onnx.version_converter)";
+    if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" ||
+        op == "Max" || op == "Min")
       return importBinary(node);
+    if (op == "Round")
+      return importUnary(node);
+    if (op == "Shape" || op == "Size")
+      return importShape(node);
+    if (op == "Unsqueeze" || op == "Squeeze" || op == "Flatten")
+      return importUnsqueeze(node);
+    if (op == "Clip")
+      return importClip(node);
+    if (op == "CastLike")
+      return importCast(node);
+    if (op == "QuantizeLinear")
+      return importQuantizeLinear(node);
+    if (op == "MatMulInteger" || op == "QLinearMatMul")
+      return importMatMulInteger(node);
+    if (op == "ReduceMin" || op == "ReduceProd" || op == "ReduceSumSquare" ||
+        op == "ReduceL1" || op == "ReduceL2" || op == "ReduceLogSum" ||
+        op == "ReduceLogSumExp")
+      return importReduce(node);
     if (op == "Relu" || op == "Exp" || op == "Sigmoid" || op == "Tanh" ||
         op == "Erf" || op == "Sqrt" || op == "Neg" || op == "Log" ||
         op == "Abs" || op == "Reciprocal" || op == "Floor" || op == "Ceil" ||
@@ -1002,7 +1087,7 @@ LogicalResult ONNXImporter::importNode(const NodeProto &proto, int index) {
 }
 
 LogicalResult ONNXImporter::importBinary(const Node &node) {
-  bool variadic = node.opType() == "Max";
+  bool variadic = node.opType() == "Max" || node.opType() == "Min";
   if (failed(node.checkArity(variadic ? 1 : 2, variadic ? INT_MAX : 2)))
     return failure();
   FailureOr<Value> result = operand(node, 0);
@@ -1024,8 +1109,10 @@ LogicalResult ONNXImporter::importBinary(const Node &node) {
       op = MulOp::create(builder, node.loc, placeholder, *result, *rhs);
     else if (opType == "Div")
       op = DivOp::create(builder, node.loc, placeholder, *result, *rhs);
-    else
+    else if (opType == "Max")
       op = MaxOp::create(builder, node.loc, placeholder, *result, *rhs);
+    else
+      op = MinOp::create(builder, node.loc, placeholder, *result, *rhs);
     result = finish(op);
     if (failed(result))
       return failure();
@@ -1068,6 +1155,8 @@ LogicalResult ONNXImporter::importUnary(const Node &node) {
     op = SinOp::create(builder, node.loc, type, *input);
   else if (opType == "Cos")
     op = CosOp::create(builder, node.loc, type, *input);
+  else if (opType == "Round")
+    op = RoundOp::create(builder, node.loc, type, *input);
   else
     op = NegOp::create(builder, node.loc, type, *input);
   FailureOr<Value> result = finish(op);
@@ -1224,9 +1313,11 @@ LogicalResult ONNXImporter::importSoftmax(const Node &node) {
 }
 
 LogicalResult ONNXImporter::importLayerNorm(const Node &node, bool rms) {
-  // LayerNormalization's optional Mean / InvStdDev outputs are training
-  // outputs weft does not compute; using them is an error. `stash_type` (the
-  // precision of the statistics) is left to code generation.
+  // With its Mean / InvStdDev outputs used, LayerNormalization is imported as
+  // the reductions it is made of; otherwise as one weft.layer_norm, whose
+  // statistics' precision (`stash_type`) is left to code generation.
+  if (!rms && node.proto.output_size() > 1)
+    return importLayerNormStats(node);
   if (failed(node.checkArity(2, rms ? 2 : 3, /*maxOutputs=*/1)))
     return failure();
   FailureOr<Value> input = operand(node, 0), scale = operand(node, 1),
@@ -1364,6 +1455,19 @@ ONNXImporter::constantInts(const Node &node, int index, StringRef what) {
 }
 
 LogicalResult ONNXImporter::importCast(const Node &node) {
+  if (node.opType() == "CastLike") {
+    if (failed(node.checkArity(2, 2)))
+      return failure();
+    FailureOr<Value> input = operand(node, 0), like = operand(node, 1);
+    if (failed(input) || failed(like))
+      return failure();
+    FailureOr<Value> result =
+        castTo(node, *input, cast<RankedTensorType>(like->getType())
+                                 .getElementType());
+    if (failed(result))
+      return failure();
+    return setOutput(node, 0, *result);
+  }
   if (failed(node.checkArity(1, 1)))
     return failure();
   FailureOr<Value> input = operand(node, 0);
@@ -1502,7 +1606,8 @@ LogicalResult ONNXImporter::importReduce(const Node &node) {
   // ReduceSum takes its axes as an input from opset 13 on, the others from
   // opset 18 on; before that they are an attribute.
   StringRef opType = node.opType();
-  bool axesInput = opType == "ReduceSum" || defaultOpset >= 18;
+  bool axesInput = opType == "ReduceSum" ? defaultOpset >= 13
+                                         : defaultOpset >= 18;
   if (failed(node.checkArity(1, axesInput ? 2 : 1)))
     return failure();
   FailureOr<Value> input = operand(node, 0);
@@ -1541,27 +1646,446 @@ LogicalResult ONNXImporter::importReduce(const Node &node) {
     axes = *ints;
   }
   auto type = cast<RankedTensorType>(input->getType());
+  // The composite reductions: a map before (x^2, |x|, exp x), a sum or
+  // another reduction, a map after (sqrt, log).
+  Value x = *input;
+  FailureOr<Value> mapped = x;
+  if (opType == "ReduceSumSquare" || opType == "ReduceL2")
+    mapped = elementwise<MulOp>(node, {x, x});
+  else if (opType == "ReduceL1")
+    mapped = elementwise<AbsOp>(node, x);
+  else if (opType == "ReduceLogSumExp")
+    mapped = elementwise<ExpOp>(node, x);
+  if (failed(mapped))
+    return failure();
+  x = *mapped;
+  FailureOr<Value> result = x;
   if (!axes || axes->empty()) {
     // No axes: reduce all of them, or nothing with noop_with_empty_axes.
     if (*noop != 0 || type.getRank() == 0)
-      return setOutput(node, 0, *input);
-    axes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+      axes = SmallVector<int64_t>();
+    else
+      axes = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
   }
-  UnitAttr keep = *keepdims != 0 ? builder.getUnitAttr() : UnitAttr();
-  Operation *op;
-  if (opType == "ReduceSum")
-    op = ReduceSumOp::create(builder, node.loc, type, *input,
-                             builder.getDenseI64ArrayAttr(*axes), keep);
-  else if (opType == "ReduceMean")
-    op = ReduceMeanOp::create(builder, node.loc, type, *input,
-                             builder.getDenseI64ArrayAttr(*axes), keep);
-  else
-    op = ReduceMaxOp::create(builder, node.loc, type, *input,
-                             builder.getDenseI64ArrayAttr(*axes), keep);
-  FailureOr<Value> result = finish(op);
+  if (!axes->empty()) {
+    UnitAttr keep = *keepdims != 0 ? builder.getUnitAttr() : UnitAttr();
+    DenseI64ArrayAttr axesAttr = builder.getDenseI64ArrayAttr(*axes);
+    Type t = x.getType();
+    Operation *op;
+    if (opType == "ReduceMean")
+      op = ReduceMeanOp::create(builder, node.loc, t, x, axesAttr, keep);
+    else if (opType == "ReduceMax")
+      op = ReduceMaxOp::create(builder, node.loc, t, x, axesAttr, keep);
+    else if (opType == "ReduceMin")
+      op = ReduceMinOp::create(builder, node.loc, t, x, axesAttr, keep);
+    else if (opType == "ReduceProd")
+      op = ReduceProdOp::create(builder, node.loc, t, x, axesAttr, keep);
+    else
+      op = ReduceSumOp::create(builder, node.loc, t, x, axesAttr, keep);
+    result = finish(op);
+    if (failed(result))
+      return failure();
+  }
+  if (opType == "ReduceL2")
+    result = elementwise<SqrtOp>(node, *result);
+  else if (opType == "ReduceLogSum" || opType == "ReduceLogSumExp")
+    result = elementwise<LogOp>(node, *result);
   if (failed(result))
     return failure();
   return setOutput(node, 0, *result);
+}
+
+//===----------------------------------------------------------------------===//
+// Shapes, quantization, statistics
+//===----------------------------------------------------------------------===//
+
+LogicalResult ONNXImporter::importShape(const Node &node) {
+  if (failed(node.checkArity(1, 1)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  FailureOr<int64_t> start = node.getInt("start", 0);
+  FailureOr<int64_t> end = node.getInt("end", INT64_MAX);
+  if (failed(input) || failed(start) || failed(end))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  if (!type.hasStaticShape())
+    return node.error() << "the input " << type
+                        << " has dynamic dimensions; weft folds "
+                        << node.opType() << " to a constant";
+  // The shape is static, so the output is a constant, readable by Reshape /
+  // Slice / ... like an initializer.
+  TensorProto &owned = ownedTensors.emplace_back();
+  owned.set_name(node.proto.output(0));
+  owned.set_data_type(TensorProto::INT64);
+  if (node.opType() == "Size") {
+    owned.add_int64_data(type.getNumElements());
+  } else {
+    int64_t rank = type.getRank();
+    auto clampAxis = [&](int64_t a) {
+      return std::clamp<int64_t>(a < 0 ? a + rank : a, 0, rank);
+    };
+    int64_t first = clampAxis(*start), last = clampAxis(*end);
+    owned.add_dims(std::max<int64_t>(last - first, 0));
+    for (int64_t i = first; i < last; ++i)
+      owned.add_int64_data(type.getDimSize(i));
+  }
+  if (failed(define(node.proto.output(0), node.loc)))
+    return failure();
+  constants[node.proto.output(0)] = &owned;
+  return success();
+}
+
+/// Unsqueeze, Squeeze and Flatten only change the shape: a weft.reshape.
+LogicalResult ONNXImporter::importUnsqueeze(const Node &node) {
+  StringRef opType = node.opType();
+  bool axesInput = opType != "Flatten" && defaultOpset >= 13;
+  if (failed(node.checkArity(1, axesInput ? 2 : 1)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  if (failed(input))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  if (!type.hasStaticShape())
+    return node.error() << "the input " << type
+                        << " has dynamic dimensions; weft reshapes static "
+                           "shapes only";
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> shape;
+  if (opType == "Flatten") {
+    FailureOr<int64_t> axisAttr = node.getInt("axis", 1);
+    if (failed(axisAttr))
+      return failure();
+    int64_t axis = *axisAttr < 0 ? *axisAttr + rank : *axisAttr;
+    if (axis < 0 || axis > rank)
+      return node.error() << "axis " << *axisAttr
+                          << " is out of range for rank " << rank;
+    int64_t outer = 1;
+    for (int64_t d = 0; d < axis; ++d)
+      outer *= type.getDimSize(d);
+    shape = {outer, outer == 0 ? 0 : type.getNumElements() / std::max<int64_t>(outer, 1)};
+  } else {
+    FailureOr<std::optional<SmallVector<int64_t>>> axes =
+        axesInput ? constantInts(node, 1, "axes") : node.getInts("axes");
+    if (failed(axes))
+      return failure();
+    if (opType == "Unsqueeze") {
+      if (!*axes)
+        return node.error() << "needs axes";
+      int64_t outRank = rank + static_cast<int64_t>((*axes)->size());
+      SmallVector<bool> inserted(outRank, false);
+      for (int64_t a : **axes) {
+        std::optional<int64_t> axis = normalizeAxis(a, outRank);
+        if (!axis || inserted[*axis])
+          return node.error() << "axis " << a << " is out of range or "
+                              << "repeated for the result rank " << outRank;
+        inserted[*axis] = true;
+      }
+      for (int64_t d = 0, j = 0; d < outRank; ++d)
+        shape.push_back(inserted[d] ? 1 : type.getDimSize(j++));
+    } else {
+      SmallVector<bool> dropped(rank, false);
+      if (*axes) {
+        for (int64_t a : **axes) {
+          std::optional<int64_t> axis = normalizeAxis(a, rank);
+          if (!axis || type.getDimSize(*axis) != 1)
+            return node.error() << "axis " << a << " of " << type
+                                << " is not a dimension of size 1";
+          dropped[*axis] = true;
+        }
+      } else {
+        for (int64_t d = 0; d < rank; ++d)
+          dropped[d] = type.getDimSize(d) == 1;
+      }
+      for (int64_t d = 0; d < rank; ++d)
+        if (!dropped[d])
+          shape.push_back(type.getDimSize(d));
+    }
+  }
+  FailureOr<Value> result = reshape(*input, shape, node.loc);
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+/// Clip(x, min, max) = min(max(x, min), max); bounds are inputs from opset
+/// 11 on (either may be absent), attributes before.
+LogicalResult ONNXImporter::importClip(const Node &node) {
+  bool boundInputs = defaultOpset >= 11;
+  if (failed(node.checkArity(1, boundInputs ? 3 : 1)))
+    return failure();
+  FailureOr<Value> x = operand(node, 0);
+  if (failed(x))
+    return failure();
+  Type elementType = cast<RankedTensorType>(x->getType()).getElementType();
+  Value lo, hi;
+  if (boundInputs) {
+    FailureOr<Value> l = optionalOperand(node, 1), h = optionalOperand(node, 2);
+    if (failed(l) || failed(h))
+      return failure();
+    lo = *l;
+    hi = *h;
+  } else {
+    if (node.findAttr("min")) {
+      FailureOr<float> v = node.getFloat("min", 0.0f);
+      if (failed(v))
+        return failure();
+      lo = createScalar(elementType, *v, node.loc);
+    }
+    if (node.findAttr("max")) {
+      FailureOr<float> v = node.getFloat("max", 0.0f);
+      if (failed(v))
+        return failure();
+      hi = createScalar(elementType, *v, node.loc);
+    }
+  }
+  FailureOr<Value> result = *x;
+  if (lo)
+    result = elementwise<MaxOp>(node, {*result, lo});
+  if (succeeded(result) && hi)
+    result = elementwise<MinOp>(node, {*result, hi});
+  if (failed(result))
+    return failure();
+  // Bounds broadcast to x; they never widen it.
+  if (result->getType() != x->getType())
+    return node.error() << "the bounds must broadcast to the input "
+                        << x->getType();
+  return setOutput(node, 0, *result);
+}
+
+/// y = saturate(round_half_even(x / scale) + zero_point), in the zero
+/// point's type (uint8 without one). A 1-D (per-axis) scale and zero point
+/// are reshaped to broadcast along `axis`.
+LogicalResult ONNXImporter::importQuantizeLinear(const Node &node) {
+  if (failed(node.checkArity(2, 3)))
+    return failure();
+  FailureOr<Value> x = operand(node, 0), scale = operand(node, 1),
+                   zeroPoint = optionalOperand(node, 2);
+  FailureOr<int64_t> axisAttr = node.getInt("axis", 1);
+  FailureOr<int64_t> blockSize = node.getInt("block_size", 0);
+  if (failed(x) || failed(scale) || failed(zeroPoint) || failed(axisAttr) ||
+      failed(blockSize))
+    return failure();
+  if (*blockSize != 0)
+    return node.error() << "blocked quantization (block_size "
+                        << *blockSize << ") is not supported";
+  auto xType = cast<RankedTensorType>(x->getType());
+  Type outType = *zeroPoint
+                     ? cast<RankedTensorType>(zeroPoint->getType())
+                           .getElementType()
+                     : IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  auto intType = dyn_cast<IntegerType>(outType);
+  if (!intType || intType.getWidth() > 32 || intType.getWidth() < 8)
+    return node.error() << "quantizing to " << outType
+                        << " is not supported (8 to 32-bit integers are)";
+  // Per-axis parameters: [d] -> [1, ..., d (at axis), ..., 1].
+  auto perAxis = [&](Value v) -> FailureOr<Value> {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getRank() != 1 || xType.getRank() < 2 ||
+        type.getDimSize(0) == 1)
+      return v;
+    std::optional<int64_t> axis = normalizeAxis(*axisAttr, xType.getRank());
+    if (!axis)
+      return node.error() << "axis " << *axisAttr
+                          << " is out of range for rank " << xType.getRank();
+    SmallVector<int64_t> shape(xType.getRank(), 1);
+    shape[*axis] = type.getDimSize(0);
+    return reshape(v, shape, node.loc);
+  };
+  scale = perAxis(*scale);
+  if (failed(scale))
+    return failure();
+  Type floatType = cast<RankedTensorType>(scale->getType()).getElementType();
+  FailureOr<Value> q = castTo(node, *x, floatType);
+  if (succeeded(q))
+    q = elementwise<DivOp>(node, {*q, *scale});
+  if (succeeded(q))
+    q = elementwise<RoundOp>(node, *q);
+  if (succeeded(q) && *zeroPoint) {
+    FailureOr<Value> z = perAxis(*zeroPoint);
+    if (succeeded(z))
+      z = castTo(node, *z, floatType);
+    if (failed(z))
+      return failure();
+    q = elementwise<AddOp>(node, {*q, *z});
+  }
+  unsigned width = intType.getWidth();
+  bool isUnsigned = intType.isUnsigned();
+  double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
+  double hi = isUnsigned ? std::ldexp(1.0, width) - 1
+                         : std::ldexp(1.0, width - 1) - 1;
+  if (succeeded(q))
+    q = elementwise<MaxOp>(node, {*q, createScalar(floatType, lo, node.loc)});
+  if (succeeded(q))
+    q = elementwise<MinOp>(node, {*q, createScalar(floatType, hi, node.loc)});
+  if (succeeded(q))
+    q = castTo(node, *q, outType);
+  if (failed(q))
+    return failure();
+  return setOutput(node, 0, *q);
+}
+
+/// MatMulInteger: (A - a_zero_point) x (B - b_zero_point) in int32, a
+/// per-row A zero point [M] applied as [M, 1]. QLinearMatMul requantizes that
+/// product: saturate(round(P * (a_scale * b_scale / y_scale)) + y_zero_point)
+/// in y_zero_point's type.
+LogicalResult ONNXImporter::importMatMulInteger(const Node &node) {
+  bool qlinear = node.opType() == "QLinearMatMul";
+  if (failed(qlinear ? node.checkArity(8, 8) : node.checkArity(2, 4)))
+    return failure();
+  int aIndex = 0, aZeroIndex = qlinear ? 2 : 2;
+  int bIndex = qlinear ? 3 : 1, bZeroIndex = qlinear ? 5 : 3;
+  FailureOr<Value> a = operand(node, aIndex), b = operand(node, bIndex);
+  FailureOr<Value> aZero = optionalOperand(node, aZeroIndex),
+                   bZero = optionalOperand(node, bZeroIndex);
+  if (failed(a) || failed(b) || failed(aZero) || failed(bZero))
+    return failure();
+  auto aType = cast<RankedTensorType>(a->getType());
+  auto bType = cast<RankedTensorType>(b->getType());
+  if (aType.getRank() != 2 || bType.getRank() != 2)
+    return node.error() << node.opType() << " is supported on 2-D operands, "
+                        << "got " << aType << " and " << bType;
+  Type i32 = IntegerType::get(ctx, 32);
+  // `v - zero` in i32; a 1-D zero point of A is one per row.
+  auto centered = [&](Value v, Value zero, bool rows) -> FailureOr<Value> {
+    FailureOr<Value> wide = castTo(node, v, i32);
+    if (failed(wide) || !zero)
+      return wide;
+    FailureOr<Value> z = zero;
+    auto zType = cast<RankedTensorType>(zero.getType());
+    if (rows && zType.getRank() == 1 && zType.getDimSize(0) != 1)
+      z = reshape(zero, {zType.getDimSize(0), 1}, node.loc);
+    if (succeeded(z))
+      z = castTo(node, *z, i32);
+    if (failed(z))
+      return failure();
+    return elementwise<SubOp>(node, {*wide, *z});
+  };
+  FailureOr<Value> lhs = centered(*a, *aZero, /*rows=*/true);
+  if (failed(lhs))
+    return failure();
+  FailureOr<Value> rhs = centered(*b, *bZero, /*rows=*/false);
+  if (failed(rhs))
+    return failure();
+  FailureOr<Value> product =
+      finish(MatmulOp::create(builder, node.loc, lhs->getType(), *lhs, *rhs));
+  if (failed(product))
+    return failure();
+  if (!qlinear)
+    return setOutput(node, 0, *product);
+
+  FailureOr<Value> aScale = operand(node, 1), bScale = operand(node, 4),
+                   yScale = operand(node, 6), yZero = operand(node, 7);
+  if (failed(aScale) || failed(bScale) || failed(yScale) || failed(yZero))
+    return failure();
+  Type floatType = cast<RankedTensorType>(aScale->getType()).getElementType();
+  Type outType = cast<RankedTensorType>(yZero->getType()).getElementType();
+  auto intType = dyn_cast<IntegerType>(outType);
+  if (!intType || intType.getWidth() != 8)
+    return node.error() << "the output type " << outType
+                        << " is not an 8-bit integer";
+  // One factor, as the ONNX reference forms it, then one rounding.
+  auto aScaleType = cast<RankedTensorType>(aScale->getType());
+  if (aScaleType.getRank() == 1 && aScaleType.getDimSize(0) != 1)
+    aScale = reshape(*aScale, {aScaleType.getDimSize(0), 1}, node.loc);
+  FailureOr<Value> factor = aScale;
+  if (succeeded(factor))
+    factor = elementwise<MulOp>(node, {*factor, *bScale});
+  if (succeeded(factor))
+    factor = elementwise<DivOp>(node, {*factor, *yScale});
+  FailureOr<Value> y = castTo(node, *product, floatType);
+  if (succeeded(y) && succeeded(factor))
+    y = elementwise<MulOp>(node, {*y, *factor});
+  if (succeeded(y))
+    y = elementwise<RoundOp>(node, *y);
+  FailureOr<Value> z = castTo(node, *yZero, floatType);
+  if (succeeded(y) && succeeded(z))
+    y = elementwise<AddOp>(node, {*y, *z});
+  bool isUnsigned = intType.isUnsigned();
+  if (succeeded(y))
+    y = elementwise<MaxOp>(
+        node, {*y, createScalar(floatType, isUnsigned ? 0 : -128, node.loc)});
+  if (succeeded(y))
+    y = elementwise<MinOp>(
+        node, {*y, createScalar(floatType, isUnsigned ? 255 : 127, node.loc)});
+  if (succeeded(y))
+    y = castTo(node, *y, outType);
+  if (failed(y) || failed(factor) || failed(z))
+    return failure();
+  return setOutput(node, 0, *y);
+}
+
+/// LayerNormalization with its Mean / InvStdDev outputs: the statistics in
+/// `stash_type` (float32), over dimensions axis..rank-1 kept as size 1,
+/// Y = (X - Mean) * InvStdDev * Scale + B in X's type.
+LogicalResult ONNXImporter::importLayerNormStats(const Node &node) {
+  if (failed(node.checkArity(2, 3, /*maxOutputs=*/3)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0), scale = operand(node, 1),
+                   bias = optionalOperand(node, 2);
+  FailureOr<int64_t> axisAttr = node.getInt("axis", -1);
+  FailureOr<float> epsilon = node.getFloat("epsilon", 1e-5f);
+  FailureOr<int64_t> stash = node.getInt("stash_type", TensorProto::FLOAT);
+  if (failed(input) || failed(scale) || failed(bias) || failed(axisAttr) ||
+      failed(epsilon) || failed(stash))
+    return failure();
+  if (*stash != TensorProto::FLOAT)
+    return node.error() << "stash_type " << *stash
+                        << " is not supported (1, float, is)";
+  auto type = cast<RankedTensorType>(input->getType());
+  std::optional<int64_t> axis = normalizeAxis(*axisAttr, type.getRank());
+  if (!axis)
+    return node.error() << "axis " << *axisAttr << " is out of range for rank "
+                        << type.getRank();
+  Type f32 = Float32Type::get(ctx);
+  DenseI64ArrayAttr axes = builder.getDenseI64ArrayAttr(
+      llvm::to_vector(llvm::seq<int64_t>(*axis, type.getRank())));
+  auto mean = [&](Value v) {
+    return finish(ReduceMeanOp::create(builder, node.loc, v.getType(), v, axes,
+                                       builder.getUnitAttr()));
+  };
+  FailureOr<Value> x = castTo(node, *input, f32);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> mu = mean(*x);
+  if (failed(mu))
+    return failure();
+  FailureOr<Value> d = elementwise<SubOp>(node, {*x, *mu});
+  if (failed(d))
+    return failure();
+  FailureOr<Value> var = elementwise<MulOp>(node, {*d, *d});
+  if (succeeded(var))
+    var = mean(*var);
+  FailureOr<Value> inv = var;
+  if (succeeded(inv))
+    inv = elementwise<AddOp>(node,
+                             {*inv, createScalar(f32, *epsilon, node.loc)});
+  if (succeeded(inv))
+    inv = elementwise<SqrtOp>(node, *inv);
+  if (succeeded(inv))
+    inv = elementwise<ReciprocalOp>(node, *inv);
+  if (failed(inv))
+    return failure();
+  FailureOr<Value> y = elementwise<MulOp>(node, {*d, *inv});
+  FailureOr<Value> s = castTo(node, *scale, f32);
+  if (succeeded(y) && succeeded(s))
+    y = elementwise<MulOp>(node, {*y, *s});
+  if (succeeded(y) && *bias) {
+    FailureOr<Value> bb = castTo(node, *bias, f32);
+    if (failed(bb))
+      return failure();
+    y = elementwise<AddOp>(node, {*y, *bb});
+  }
+  if (succeeded(y))
+    y = castTo(node, *y, type.getElementType());
+  if (failed(y) || failed(s))
+    return failure();
+  if (failed(setOutput(node, 0, *y)))
+    return failure();
+  if (node.proto.output_size() > 1 && failed(setOutput(node, 1, *mu)))
+    return failure();
+  if (node.proto.output_size() > 2 && failed(setOutput(node, 2, *inv)))
+    return failure();
+  return success();
 }
 
 LogicalResult ONNXImporter::importWhere(const Node &node) {

@@ -458,3 +458,35 @@ func.func @reduce_mean_int(%x: tensor<4xi32>) {
   %0 = weft.reduce_mean %x axes [0] : tensor<4xi32>
   return
 }
+
+// -----
+
+func.func @min_no_broadcast(%a: tensor<4x8xi32>, %b: tensor<3xi32>) {
+  // expected-error @+1 {{operand shapes do not broadcast}}
+  %0 = weft.min %a, %b : tensor<4x8xi32>, tensor<3xi32>
+  return
+}
+
+// -----
+
+func.func @round_integer(%a: tensor<4xi32>) {
+  // expected-error @+1 {{must be ranked tensor of floating-point values}}
+  %0 = weft.round %a : tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @reduce_min_axis(%x: tensor<4xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 1}}
+  %0 = weft.reduce_min %x axes [2] : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_prod_twice(%x: tensor<4x4xi32>) {
+  // expected-error @+1 {{axis -2 is reduced twice}}
+  %0 = weft.reduce_prod %x axes [0, -2] : tensor<4x4xi32>
+  return
+}

@@ -153,3 +153,17 @@ func.func @reductions(%x: tensor<3x2x2xf32>, %i: tensor<3x2xi32>)
   %2 = weft.reduce_max %i axes [1] : tensor<3x2xi32>
   return %0, %1, %2 : tensor<3x1x2xf32>, tensor<2xf32>, tensor<3xi32>
 }
+
+// CHECK-LABEL: func.func @min_round_reductions
+func.func @min_round_reductions(%x: tensor<3x2xf32>, %i: tensor<3x2xui8>, %j: tensor<2xui8>)
+    -> (tensor<3x2xui8>, tensor<3x2xf32>, tensor<1x2xf32>, tensor<3xui8>) {
+  // CHECK: weft.min %{{.*}}, %{{.*}} : tensor<3x2xui8>, tensor<2xui8>
+  %0 = weft.min %i, %j : tensor<3x2xui8>, tensor<2xui8>
+  // CHECK: weft.round %{{.*}} : tensor<3x2xf32>
+  %1 = weft.round %x : tensor<3x2xf32>
+  // CHECK: weft.reduce_min %{{.*}} axes [0] keepdims : tensor<3x2xf32>
+  %2 = weft.reduce_min %x axes [0] keepdims : tensor<3x2xf32>
+  // CHECK: weft.reduce_prod %{{.*}} axes [-1] : tensor<3x2xui8>
+  %3 = weft.reduce_prod %i axes [-1] : tensor<3x2xui8>
+  return %0, %1, %2, %3 : tensor<3x2xui8>, tensor<3x2xf32>, tensor<1x2xf32>, tensor<3xui8>
+}

@@ -48,4 +48,47 @@ def WeftConvertTileToLoops : Pass<"weft-convert-tile-to-loops",
   ];
 }
 
+def WeftLowerKernelsToLinalg : Pass<"weft-lower-kernels-to-linalg",
+                                    "::mlir::ModuleOp"> {
+  let summary = "Lowers the weft.kernels left untiled to linalg on tensors (CPU)";
+  let description = [{
+    The CPU targets run `weft-tile-kernels{keep-untileable}` first; the
+    kernels it cannot tile (layout ops on their own, integer and boolean
+    element types, reductions, softmax or normalization over other than the
+    last axis, ...) are lowered here, without tiles, to upstream ops on
+    tensors that the CPU pipeline (`weft-lower-tile-to-llvm`) bufferizes
+    and turns into loops. Like a tile program, each kernel becomes a
+    `func.func @name` with one memref argument per input, then per result,
+    and a call replaces it (`bufferization.to_tensor restrict` reads the
+    inputs, `bufferization.materialize_in_destination` writes the results).
+
+    * elementwise ops (`add` ... `pow`, `where`, unary math, `gelu`, `cast`
+      between any float / integer / `i1` types) become one broadcasting
+      `linalg.generic` each; integer division and maximum are signed or
+      unsigned after the weft type, float math of f16 / bf16 runs in f32;
+    * `matmul`: a `linalg.generic` over (batch..., m, n, k) with broadcast
+      batch dimensions; floats accumulate in f32 (or f64), integers wrap in
+      their type;
+    * `transpose`: `linalg.transpose`; `reshape`: `tensor.collapse_shape`
+      to one dimension and `tensor.expand_shape` to the result (views, no
+      copy); `concat`: `tensor.insert_slice` per input;
+    * `slice` and `gather`: a `linalg.generic` computing each element's
+      source index (`linalg.index`) and reading it with `tensor.extract`;
+      gather indices below zero count from the back, out-of-range ones are
+      clamped;
+    * `reduce_sum` / `reduce_mean` / `reduce_max` over any axes,
+      `softmax` over any axis, `layer_norm` (also `rms`) from any axis:
+      `linalg.generic` reductions (f32 statistics for narrower floats).
+
+    Other ops (`attention`, `qmatmul`, `dequantize`) are errors located at
+    the op.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // WEFT_CONVERSION_TILETOCPU_PASSES_TD

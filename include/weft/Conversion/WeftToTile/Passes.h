@@ -5,7 +5,19 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+namespace mlir::func {
+class FuncOp;
+} // namespace mlir::func
+
 namespace mlir::weft {
+
+class KernelOp;
+
+/// Replaces `kernel` by a call of `program` (its inputs, then one memref per
+/// result) on buffers made at the boundary: `bufferization.to_buffer` of the
+/// inputs, a `memref.alloc` per result, read back with
+/// `bufferization.to_tensor restrict`. Erases the kernel.
+void replaceKernelByCall(KernelOp kernel, func::FuncOp program);
 
 #define GEN_PASS_DECL
 #include "weft/Conversion/WeftToTile/Passes.h.inc"

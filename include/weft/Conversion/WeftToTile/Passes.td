@@ -58,14 +58,18 @@ def WeftTileKernels : Pass<"weft-tile-kernels", "::mlir::ModuleOp"> {
     `masked` loads (zeros) and stores. Leading batch dimensions are dropped
     from loaded tiles with `tensor.collapse_shape`. A kernel the pass cannot
     tile is an error located at the offending op, and the module is left
-    unchanged for that kernel.
+    unchanged for that kernel. With `keep-untileable` (the CPU targets) such
+    a kernel is left in place silently instead, for
+    `weft-lower-kernels-to-linalg` to lower.
   }];
   let options = [
     Option<"tileM", "tile-m", "int64_t", "64", "rows of an output tile">,
     Option<"tileN", "tile-n", "int64_t", "64",
            "columns of an output tile; key / value rows per attention step">,
     Option<"tileK", "tile-k", "int64_t", "32",
-           "reduction step of matmul / qmatmul">
+           "reduction step of matmul / qmatmul">,
+    Option<"keepUntileable", "keep-untileable", "bool", "false",
+           "leave kernels the pass cannot tile in place, without an error">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",

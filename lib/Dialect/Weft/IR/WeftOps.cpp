@@ -41,6 +41,7 @@ WEFT_BINARY_INFER(SubOp)
 WEFT_BINARY_INFER(MulOp)
 WEFT_BINARY_INFER(DivOp)
 WEFT_BINARY_INFER(MaxOp)
+WEFT_BINARY_INFER(MinOp)
 WEFT_BINARY_INFER(PowOp)
 #undef WEFT_BINARY_INFER
 
@@ -227,6 +228,8 @@ static LogicalResult inferReduceType(std::optional<Location> location,
 WEFT_REDUCE_INFER(ReduceSumOp)
 WEFT_REDUCE_INFER(ReduceMeanOp)
 WEFT_REDUCE_INFER(ReduceMaxOp)
+WEFT_REDUCE_INFER(ReduceMinOp)
+WEFT_REDUCE_INFER(ReduceProdOp)
 #undef WEFT_REDUCE_INFER
 
 //===----------------------------------------------------------------------===//

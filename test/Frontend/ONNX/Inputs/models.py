@@ -435,9 +435,98 @@ def bad_perm():
 
 
 def old_opset():
-    nodes = [node("Relu", ["x"], ["y"], "relu")]
+    # Softmax changed meaning in opset 13 (it flattened to 2-D before).
+    nodes = [node("Softmax", ["x"], ["y"], "old_softmax")]
     return model(nodes, [tensor("x", F32, [4])], [tensor("y", F32, [4])],
                  opset=11)
+
+
+def old_opset_same_meaning():
+    # Relu has meant the same since opset 6; ReduceSum takes attribute axes
+    # before 13; Unsqueeze too.
+    nodes = [node("Relu", ["x"], ["r"], "old_relu"),
+             node("ReduceSum", ["r"], ["s"], "old_sum", axes=[1], keepdims=0),
+             node("Unsqueeze", ["s"], ["y"], "old_unsqueeze", axes=[0])]
+    return model(nodes, [tensor("x", F32, [2, 4])], [tensor("y", F32, [1, 2])],
+                 opset=11)
+
+
+def shape_ops():
+    # Shape folds to a constant a Reshape can read; Squeeze / Unsqueeze /
+    # Flatten are reshapes; Clip is max then min.
+    nodes = [node("Shape", ["x"], ["shp"], "shape_node", start=1),
+             node("Shape", ["x"], ["shp_full"], "shape_full"),
+             node("Reshape", ["x", "shp_full"], ["same"], "reshape_same"),
+             node("Unsqueeze", ["x", "axes"], ["u"], "unsqueeze_node"),
+             node("Squeeze", ["u"], ["sq"], "squeeze_node"),
+             node("Flatten", ["x3"], ["fl"], "flatten_node", axis=2),
+             node("Clip", ["sq", "lo", "hi"], ["cl"], "clip_node"),
+             node("Min", ["cl", "x"], ["mn"], "min_node"),
+             node("Size", ["x"], ["sz"], "size_node"),
+             node("Round", ["mn"], ["y"], "round_node")]
+    return model(nodes, [tensor("x", F32, [2, 4]), tensor("x3", F32, [2, 3, 4])],
+                 [tensor("y", F32, [2, 4]), tensor("fl", F32, [6, 4]),
+                  tensor("shp", TensorProto.INT64, [1]),
+                  tensor("sz", TensorProto.INT64, []),
+                  tensor("same", F32, [2, 4])],
+                 [init("axes", np.array([0], np.int64)),
+                  init("lo", np.array(-1.0, np.float32)),
+                  init("hi", np.array(1.0, np.float32))])
+
+
+def quantized_ops():
+    u8 = TensorProto.UINT8
+    nodes = [node("QuantizeLinear", ["x", "s", "z"], ["q"], "quantize"),
+             node("MatMulInteger", ["a", "b", "az", "bz"], ["mmi"], "mm_int"),
+             node("QLinearMatMul", ["a", "as", "az", "b", "bs", "bz", "ys",
+                                    "yz"], ["qmm"], "qlinear_mm")]
+    return model(nodes, [tensor("x", F32, [2, 4]), tensor("a", u8, [2, 3]),
+                         tensor("b", u8, [3, 4])],
+                 [tensor("q", u8, [2, 4]),
+                  tensor("mmi", TensorProto.INT32, [2, 4]),
+                  tensor("qmm", u8, [2, 4])],
+                 [init("s", np.array(0.5, np.float32)),
+                  init("z", np.array(3, np.uint8)),
+                  init("az", np.array([1, 2], np.uint8)),
+                  init("bz", np.array(4, np.uint8)),
+                  init("as", np.array(0.1, np.float32)),
+                  init("bs", np.array(0.2, np.float32)),
+                  init("ys", np.array(0.3, np.float32)),
+                  init("yz", np.array(5, np.uint8))])
+
+
+def quantize_blocked():
+    nodes = [node("QuantizeLinear", ["x", "s"], ["q"], "q_blocked",
+                  block_size=2, axis=1)]
+    return model(nodes, [tensor("x", F32, [2, 4])],
+                 [tensor("q", TensorProto.UINT8, [2, 4])],
+                 [init("s", np.ones((2, 2), np.float32))], opset=21)
+
+
+def bad_unsqueeze():
+    nodes = [node("Unsqueeze", ["x", "axes"], ["y"], "unsq_bad")]
+    return model(nodes, [tensor("x", F32, [2, 4])], [tensor("y", F32, [2, 4])],
+                 [init("axes", np.array([5], np.int64))])
+
+
+def bad_squeeze():
+    nodes = [node("Squeeze", ["x", "axes"], ["y"], "sq_bad")]
+    return model(nodes, [tensor("x", F32, [2, 4])], [tensor("y", F32, [4])],
+                 [init("axes", np.array([0], np.int64))])
+
+
+def dynamic_shape():
+    nodes = [node("Shape", ["x"], ["y"], "shape_dyn")]
+    return model(nodes, [tensor("x", F32, ["n", 4])],
+                 [tensor("y", TensorProto.INT64, [2])])
+
+
+def layernorm_stash():
+    nodes = [node("LayerNormalization", ["x", "g"], ["y", "mean"], "ln_stash",
+                  stash_type=11)]
+    return model(nodes, [tensor("x", F32, [2, 4])],
+                 [tensor("y", F32, [2, 4]), tensor("mean", F32, [2, 1])],
+                 [init("g", np.ones(4, np.float32))])
 
 
 def nbits_bad_packing():

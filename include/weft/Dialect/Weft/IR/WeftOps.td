@@ -42,6 +42,7 @@ def Weft_SubOp : Weft_BinaryOp<"sub", "difference">;
 def Weft_MulOp : Weft_BinaryOp<"mul", "product">;
 def Weft_DivOp : Weft_BinaryOp<"div", "quotient">;
 def Weft_MaxOp : Weft_BinaryOp<"max", "maximum">;
+def Weft_MinOp : Weft_BinaryOp<"min", "minimum">;
 def Weft_PowOp : Weft_BinaryOp<"pow", "power (`lhs` raised to `rhs`)">;
 
 def Weft_WhereOp : Weft_Op<"where", [Pure, InferTypeOpAdaptor]> {
@@ -111,6 +112,8 @@ def Weft_FloorOp : Weft_UnaryOp<"floor", "rounding toward -inf">;
 def Weft_CeilOp : Weft_UnaryOp<"ceil", "rounding toward +inf">;
 def Weft_SinOp : Weft_UnaryOp<"sin", "the sine">;
 def Weft_CosOp : Weft_UnaryOp<"cos", "the cosine">;
+def Weft_RoundOp : Weft_UnaryOp<"round",
+    "rounding to the nearest integer, halves to even (ONNX `Round`)">;
 
 def Weft_GeluApproximation : I32EnumAttr<"GeluApproximation",
     "how GELU is evaluated", [
@@ -272,6 +275,10 @@ def Weft_ReduceSumOp : Weft_ReduceOp<"reduce_sum", "sum",
     AnyTypeOf<[AnyFloat, AnySignlessInteger, AnyUnsignedInteger]>>;
 def Weft_ReduceMeanOp : Weft_ReduceOp<"reduce_mean", "mean", AnyFloat>;
 def Weft_ReduceMaxOp : Weft_ReduceOp<"reduce_max", "maximum",
+    AnyTypeOf<[AnyFloat, AnySignlessInteger, AnyUnsignedInteger]>>;
+def Weft_ReduceMinOp : Weft_ReduceOp<"reduce_min", "minimum",
+    AnyTypeOf<[AnyFloat, AnySignlessInteger, AnyUnsignedInteger]>>;
+def Weft_ReduceProdOp : Weft_ReduceOp<"reduce_prod", "product",
     AnyTypeOf<[AnyFloat, AnySignlessInteger, AnyUnsignedInteger]>>;
 
 def Weft_SoftmaxOp : Weft_Op<"softmax", [Pure, SameOperandsAndResultType]> {
