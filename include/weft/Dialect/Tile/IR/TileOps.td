@@ -11,6 +11,9 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 def Tile_Tile : StaticShapeTensorOf<[AnyType]>;
 def Tile_FloatTile : StaticShapeTensorOf<[AnyFloat]>;
 def Tile_IntTile : StaticShapeTensorOf<[AnySignlessInteger, AnyUnsignedInteger]>;
+// Quantized storage: integers, fp8 (OCP e4m3 / e5m2) and fp4 (e2m1).
+def Tile_QuantizedTile : StaticShapeTensorOf<[AnySignlessInteger,
+    AnyUnsignedInteger, F8E4M3FN, F8E5M2, F4E2M1FN]>;
 
 def Tile_ProgramIdOp : Tile_Op<"program_id", [Pure]> {
   let summary = "index of this program (thread block) in the launch grid";
@@ -142,8 +145,8 @@ def Tile_DequantOp : Tile_Op<"dequant", [Pure]> {
            : tensor<64x128xi4>, tensor<2x128xf16> -> tensor<64x128xf16>
     ```
   }];
-  let arguments = (ins Tile_IntTile:$input, Tile_FloatTile:$scale,
-                       Optional<Tile_IntTile>:$zero_point,
+  let arguments = (ins Tile_QuantizedTile:$input, Tile_FloatTile:$scale,
+                       Optional<Tile_QuantizedTile>:$zero_point,
                        I64Attr:$axis, I64Attr:$block_size);
   let results = (outs Tile_FloatTile:$result);
   let assemblyFormat = [{

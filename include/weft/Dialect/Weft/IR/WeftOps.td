@@ -11,6 +11,9 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Weft_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def Weft_IntTensor : RankedTensorOf<[AnySignlessInteger, AnyUnsignedInteger]>;
+// Quantized storage: integers, fp8 (OCP e4m3 / e5m2) and fp4 (e2m1).
+def Weft_QuantizedTensor : RankedTensorOf<[AnySignlessInteger,
+    AnyUnsignedInteger, F8E4M3FN, F8E5M2, F4E2M1FN]>;
 
 //===----------------------------------------------------------------------===//
 // Elementwise ops
@@ -365,8 +368,8 @@ def Weft_DequantizeOp : Weft_Op<"dequantize", [Pure,
            : tensor<256x64xi4>, tensor<8x64xf16>, tensor<8x64xi4>
     ```
   }];
-  let arguments = (ins Weft_IntTensor:$input, Weft_FloatTensor:$scale,
-                       Optional<Weft_IntTensor>:$zero_point,
+  let arguments = (ins Weft_QuantizedTensor:$input, Weft_FloatTensor:$scale,
+                       Optional<Weft_QuantizedTensor>:$zero_point,
                        I64Attr:$axis, I64Attr:$block_size);
   let results = (outs Weft_FloatTensor:$result);
   let assemblyFormat = [{
@@ -392,9 +395,9 @@ def Weft_QMatmulOp : Weft_Op<"qmatmul", [Pure,
            : tensor<16x4096xf16>, tensor<4096x1024xi4>, tensor<32x1024xf16>
     ```
   }];
-  let arguments = (ins Weft_FloatTensor:$lhs, Weft_IntTensor:$weight,
+  let arguments = (ins Weft_FloatTensor:$lhs, Weft_QuantizedTensor:$weight,
                        Weft_FloatTensor:$scale,
-                       Optional<Weft_IntTensor>:$zero_point,
+                       Optional<Weft_QuantizedTensor>:$zero_point,
                        I64Attr:$block_size);
   let results = (outs Weft_FloatTensor:$result);
   let assemblyFormat = [{
