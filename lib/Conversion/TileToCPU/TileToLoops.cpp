@@ -517,6 +517,13 @@ Attribute toSignless(Attribute attr) {
   }
   if (auto typed = dyn_cast<TypeAttr>(attr))
     return TypeAttr::get(toSignless(typed.getValue()));
+  if (auto f = dyn_cast<FloatAttr>(attr)) {
+    // A narrow float code (the zero of a masked fp8 load) becomes its bits.
+    Type t = toSignless(f.getType());
+    if (t == f.getType())
+      return attr;
+    return IntegerAttr::get(t, f.getValue().bitcastToAPInt().zext(8));
+  }
   if (auto i = dyn_cast<IntegerAttr>(attr)) {
     Type t = toSignless(i.getType());
     if (t == i.getType() || !isa<IntegerType>(t))

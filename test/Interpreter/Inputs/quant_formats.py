@@ -201,7 +201,7 @@ def compare(name, got, want):
     print("%s: %d values, %s" % (name, want.size,
                                  "bit-exact" if same else "MISMATCH"))
     if not same:
-        bad = np.argwhere(bits(got) != bits(want))[:5]
+        bad = np.argwhere((bits(got) != bits(want)) & both)[:5]
         for i, j in bad:
             print("  [%d, %d] got %r want %r" % (i, j, got[i, j], want[i, j]))
     return same
