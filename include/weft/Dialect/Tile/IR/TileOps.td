@@ -133,12 +133,14 @@ def Tile_BroadcastOp : Tile_Op<"broadcast", [Pure]> {
 }
 
 def Tile_DequantOp : Tile_Op<"dequant", [Pure]> {
-  let summary = "dequantizes an integer weight tile with blockwise scales";
+  let summary = "dequantizes a quantized weight tile with blockwise scales";
   let description = [{
     The tile-level counterpart of `weft.dequantize`, with the same rules for
-    `axis`, `block_size`, `scale` and `zero_point` shapes; the result has the
-    shape of `input` and the element type of `scale`. Targets choose the
-    instruction sequence (bit tricks on NVIDIA, LUTs on Arm).
+    `axis`, `block_size`, `scale` and `zero_point` shapes and element types
+    (integer, fp8 or fp4 codes; MX / NVFP4 block scales); the result has the
+    shape of `input` and the element type of `scale`, or f16 / bf16 / f32
+    with block scales (f8E8M0FNU, f8E4M3FN). Targets choose the instruction
+    sequence (bit tricks on NVIDIA, tables on CPUs; docs/quantization.md).
 
     ```mlir
     %w = tile.dequant %q, %s axis = 0 block_size = 32

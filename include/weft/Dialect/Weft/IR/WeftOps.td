@@ -363,6 +363,12 @@ def Weft_DequantizeOp : Weft_Op<"dequantize", [Pure,
     element type of `input`; without it the zero point is 0. The result has
     the shape of `input` and the element type of `scale`.
 
+    Codes are integers (signless read as signed, `ui` unsigned), fp8
+    (`f8E4M3FN`, `f8E5M2`) or fp4 (`f4E2M1FN`); float codes take no zero
+    point. Scales are f16 / bf16 / f32 / f64, or block scales: `f8E8M0FNU`
+    (OCP MX, `block_size` 32, fp8 / fp4 / 8-bit integer codes) or
+    `f8E4M3FN` (NVFP4, `block_size` 16, fp4 codes), whose result is f32.
+
     ```mlir
     %w = weft.dequantize %q, %s, %z axis = 0 block_size = 32
            : tensor<256x64xi4>, tensor<8x64xf16>, tensor<8x64xi4>
