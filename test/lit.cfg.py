@@ -39,8 +39,14 @@ if mlir_threading == "off":
 tools = [ToolSubst("weft-opt", extra_args=threading_args),
          ToolSubst("weft-translate", extra_args=threading_args),
          "weft-compile", "weft-run", "mlir-opt", "mlir-translate", "llc",
-         "llvm-objdump", "llvm-readelf", "llvm-mc"]
+         "llvm-objdump", "llvm-readelf", "llvm-mc", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+# The runtime libraries mlir-runner programs call (printMemref*).
+mlir_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+config.substitutions.append(
+    ("%mlir_runner_libs", ",".join(
+        os.path.join(mlir_lib_dir, lib) for lib in
+        ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])))
 llvm_config.with_environment("PATH", config.weft_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 

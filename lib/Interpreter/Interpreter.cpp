@@ -1270,8 +1270,10 @@ LogicalResult Executor::execDequant(tile::DequantOp op, Env &env) {
         return op.emitError("scale is too small for the input");
       linear += pos * sStrides[d];
     }
-    // Signless integers are signed, `ui` types unsigned.
-    double qv = qType.isUnsignedInteger()
+    // fp8 / fp4 inputs hold their exact values; signless integers are
+    // signed, `ui` types unsigned.
+    double qv = q.isFloat() ? q.floats[i]
+                : qType.isUnsignedInteger()
                     ? static_cast<double>(asUnsigned(q.ints[i], qType))
                     : static_cast<double>(asSigned(q.ints[i], qType));
     double zv = 0;
@@ -1279,8 +1281,9 @@ LogicalResult Executor::execDequant(tile::DequantOp op, Env &env) {
       zv = qType.isUnsignedInteger()
                ? static_cast<double>(asUnsigned(zero->ints[linear], qType))
                : static_cast<double>(asSigned(zero->ints[linear], qType));
-    // (q - z) is exact in the scale type for 8-bit and narrower inputs; the
-    // product rounds once.
+    // (q - z) is exact in the scale type for 8-bit and narrower inputs, and
+    // an fp8 / fp4 value times a scale is exact in a double (at most 4 + 24
+    // significant bits); the product rounds once.
     result->floats[i] =
         roundToFloatType((qv - zv) * s.floats[linear], result->elementType);
   }

@@ -55,6 +55,24 @@ std::optional<schedule::Op> makeOp(const schedule::MachineModel &machine,
                                    const std::string &kind, double work,
                                    std::string *error = nullptr);
 
+/// What a tile.dequant converts, for its cost.
+struct DequantQuery {
+  enum class Storage { SignedInt, UnsignedInt, F8E4M3, F8E5M2, F4E2M1 };
+  Storage storage = Storage::SignedInt;
+  unsigned bits = 4;       ///< storage bits per element
+  bool resultBF16 = false; ///< f16 otherwise (f32 counts as f16)
+  bool zeroPoint = false;
+};
+
+/// Instructions per element a machine spends on a dequantization: on NVIDIA
+/// the register-level sequence's PTX instructions per element
+/// (DequantSequences.h) plus one packed multiply by the scale per two
+/// elements (and one packed subtract for a zero point); elsewhere, and for
+/// formats without a sequence, the scalar form: one conversion (or table
+/// load), one subtract for a zero point, one multiply.
+double dequantInstructionsPerElement(const schedule::MachineModel &machine,
+                                     const DequantQuery &query);
+
 } // namespace target
 } // namespace weft
 

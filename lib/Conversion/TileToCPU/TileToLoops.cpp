@@ -20,6 +20,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "weft/Dialect/Tile/IR/TileOps.h"
+#include "weft/Dialect/Utils/ShapeUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace mlir::weft {
@@ -293,6 +294,25 @@ LogicalResult lowerBroadcast(tile::BroadcastOp op) {
   return replaceTileOp(op, broadcast.getResult()[0]);
 }
 
+/// The exact value of every code of the narrow float type `codeType`
+/// (2^width entries, NaN codes NaN) in `valueType`, for table lookups.
+Value decodeTable(OpBuilder &b, Location loc, Type codeType, Type valueType) {
+  auto code = cast<FloatType>(codeType);
+  auto value = cast<FloatType>(valueType);
+  unsigned width = code.getWidth();
+  SmallVector<APFloat> values;
+  for (uint64_t c = 0, e = uint64_t(1) << width; c < e; ++c) {
+    APFloat v(code.getFloatSemantics(), APInt(width, c));
+    bool losesInfo = false;
+    v.convert(value.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+              &losesInfo);
+    values.push_back(v);
+  }
+  auto type = RankedTensorType::get({int64_t(values.size())}, valueType);
+  return arith::ConstantOp::create(b, loc, type,
+                                   DenseElementsAttr::get(type, values));
+}
+
 LogicalResult lowerDequant(tile::DequantOp op) {
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -325,26 +345,52 @@ LogicalResult lowerDequant(tile::DequantOp op) {
   RankedTensorType resultType = op.getType();
   Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
                                        resultType.getElementType());
-  bool isUnsigned = inType.getElementType().isUnsignedInteger();
+  Type inElem = inType.getElementType();
   Type scaleType = op.getScale().getType().getElementType();
+  Type resultElem = resultType.getElementType();
+  bool isUnsigned = inElem.isUnsignedInteger();
+  // Narrow float codes (fp8 / fp4 inputs, E8M0 / E4M3 block scales) decode
+  // through a table of their exact values: 256 or 16 entries, one load, no
+  // bit manipulation, and no LLVM type for f8 needed.
+  bool floatInput = isa<FloatType>(inElem);
+  bool blockScale = isBlockScaleType(scaleType);
+  Type computeType = scaleType;
+  if (floatInput || blockScale)
+    computeType = scaleType.isF64() ? scaleType : b.getF32Type();
+  Value inputTable = floatInput ? decodeTable(b, loc, inElem, computeType)
+                                : Value();
+  Value scaleTable = blockScale ? decodeTable(b, loc, scaleType, computeType)
+                                : Value();
   auto generic = linalg::GenericOp::create(
       b, loc, resultType, inputs, ValueRange{init}, maps,
       SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
       [&](OpBuilder &nb, Location l, ValueRange args) {
+        auto decode = [&](Value table, Value code) -> Value {
+          Value index = arith::IndexCastUIOp::create(
+              nb, l, nb.getIndexType(), signless(nb, l, code));
+          return tensor::ExtractOp::create(nb, l, table, index);
+        };
         auto toFloat = [&](Value v) -> Value {
           v = signless(nb, l, v);
           if (isUnsigned)
-            return arith::UIToFPOp::create(nb, l, scaleType, v);
-          return arith::SIToFPOp::create(nb, l, scaleType, v);
+            return arith::UIToFPOp::create(nb, l, computeType, v);
+          return arith::SIToFPOp::create(nb, l, computeType, v);
         };
-        // (q - z) is exact in the scale type for 8-bit and narrower q; the
-        // product rounds once, as in the interpreter.
-        Value q = toFloat(args[0]);
+        // (q - z) is exact in the scale type for 8-bit and narrower q; an
+        // fp8 / fp4 value times a scale is exact in f32 (at most 4 + 11
+        // significant bits for f16 scales). The product rounds once, as in
+        // the interpreter.
+        Value q = floatInput ? decode(inputTable, args[0]) : toFloat(args[0]);
         if (op.getZeroPoint())
           q = arith::SubFOp::create(nb, l, q, toFloat(args[2]));
-        Value r = arith::MulFOp::create(nb, l, q, args[1]);
-        if (r.getType() != resultType.getElementType())
-          r = arith::ExtFOp::create(nb, l, resultType.getElementType(), r);
+        Value scale = blockScale ? decode(scaleTable, args[1])
+                                 : extendTo(nb, l, args[1], computeType);
+        Value r = arith::MulFOp::create(nb, l, q, scale);
+        if (r.getType() != resultElem)
+          r = r.getType().getIntOrFloatBitWidth() >
+                      resultElem.getIntOrFloatBitWidth()
+                  ? arith::TruncFOp::create(nb, l, resultElem, r).getResult()
+                  : arith::ExtFOp::create(nb, l, resultElem, r).getResult();
         linalg::YieldOp::create(nb, l, r);
       });
   return replaceTileOp(op, generic.getResult(0));
@@ -417,6 +463,11 @@ unsigned storageWidth(unsigned width) {
 /// `ui<N>` / `si<N>` -> `i<N>` (sub-byte widths widened, see storageWidth),
 /// inside shaped types too.
 Type toSignless(Type type) {
+  // fp8 / fp4 codes are stored one per byte and decoded by table
+  // (lowerDequant), so they travel as i8.
+  if (isa<Float8E4M3FNType, Float8E5M2Type, Float4E2M1FNType,
+          Float8E8M0FNUType>(type))
+    return IntegerType::get(type.getContext(), 8);
   if (auto i = dyn_cast<IntegerType>(type))
     return i.isSignless() && storageWidth(i.getWidth()) == i.getWidth()
                ? type
@@ -438,6 +489,16 @@ Type toSignless(Type type) {
 }
 
 Attribute toSignless(Attribute attr) {
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
+    Type elem = toSignless(dense.getElementType());
+    if (elem == dense.getElementType())
+      return attr;
+    auto type = cast<ShapedType>(toSignless(dense.getType()));
+    SmallVector<APInt> codes;
+    for (APFloat v : dense.getValues<APFloat>())
+      codes.push_back(v.bitcastToAPInt().zext(8));
+    return DenseElementsAttr::get(type, codes);
+  }
   if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
     Type elem = toSignless(dense.getElementType());
     if (elem == dense.getElementType())
@@ -456,6 +517,13 @@ Attribute toSignless(Attribute attr) {
   }
   if (auto typed = dyn_cast<TypeAttr>(attr))
     return TypeAttr::get(toSignless(typed.getValue()));
+  if (auto f = dyn_cast<FloatAttr>(attr)) {
+    // A narrow float code (the zero of a masked fp8 load) becomes its bits.
+    Type t = toSignless(f.getType());
+    if (t == f.getType())
+      return attr;
+    return IntegerAttr::get(t, f.getValue().bitcastToAPInt().zext(8));
+  }
   if (auto i = dyn_cast<IntegerAttr>(attr)) {
     Type t = toSignless(i.getType());
     if (t == i.getType() || !isa<IntegerType>(t))

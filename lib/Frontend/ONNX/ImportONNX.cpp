@@ -107,6 +107,8 @@ constexpr int64_t kMaxInlineElements = 16;
 /// types weft cannot hold (strings, complex numbers, ...). Signed ONNX
 /// integers become signless integers (read as signed), unsigned ones
 /// unsigned integers, so that quantized uint8 / int8 data keeps its meaning.
+constexpr int32_t kFloat8E4M3FN = 17, kFloat8E5M2 = 19;
+
 Type convertElementType(MLIRContext *ctx, int32_t dataType) {
   auto signless = [&](unsigned width) { return IntegerType::get(ctx, width); };
   auto unsignedInt = [&](unsigned width) {
@@ -139,6 +141,12 @@ Type convertElementType(MLIRContext *ctx, int32_t dataType) {
     return unsignedInt(32);
   case TensorProto::UINT64:
     return unsignedInt(64);
+  // The 8-bit float types of ONNX 1.14 (opset 19), which the libonnx this
+  // builds against may predate: their TensorProto numbers.
+  case kFloat8E4M3FN:
+    return Float8E4M3FNType::get(ctx);
+  case kFloat8E5M2:
+    return Float8E5M2Type::get(ctx);
   default:
     return {};
   }

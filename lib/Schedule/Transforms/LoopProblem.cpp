@@ -64,8 +64,23 @@ mlir::weft::classifyTileOp(Operation *op, const sched::MachineModel &machine) {
   double elements = double(type.getNumElements());
   if (isa<math::ExpOp, math::Exp2Op>(op))
     return OpWork{"exp", elements};
-  if (isa<tile::DequantOp>(op))
-    return bound({"dequant", "alu"}, elements);
+  if (auto dequant = dyn_cast<tile::DequantOp>(op)) {
+    // ALU work: instructions per element of the target's conversion.
+    Type storage = dequant.getInput().getType().getElementType();
+    ::weft::target::DequantQuery query;
+    using Storage = ::weft::target::DequantQuery::Storage;
+    query.bits = storage.getIntOrFloatBitWidth();
+    query.storage = isa<Float8E4M3FNType>(storage)   ? Storage::F8E4M3
+                    : isa<Float8E5M2Type>(storage)   ? Storage::F8E5M2
+                    : isa<Float4E2M1FNType>(storage) ? Storage::F4E2M1
+                    : storage.isUnsignedInteger()    ? Storage::UnsignedInt
+                                                     : Storage::SignedInt;
+    query.resultBF16 = dequant.getType().getElementType().isBF16();
+    query.zeroPoint = bool(dequant.getZeroPoint());
+    return bound({"dequant", "alu"},
+                 elements * ::weft::target::dequantInstructionsPerElement(
+                                machine, query));
+  }
   if (isa<arith::TruncFOp, arith::ExtFOp, arith::SIToFPOp, arith::UIToFPOp,
           arith::FPToSIOp>(op))
     return OpWork{"convert", elements};

@@ -145,7 +145,7 @@ func.func @broadcast_type(%a: tensor<16xf32>) {
 // -----
 
 func.func @dequant_result(%w: tensor<64x8xi4>, %s: tensor<2x8xf16>) {
-  // expected-error @+1 {{result must have the input shape and the scale element type}}
+  // expected-error @+1 {{result element type must be the element type of}}
   %0 = tile.dequant %w, %s axis = 0 block_size = 32 : tensor<64x8xi4>, tensor<2x8xf16> -> tensor<64x8xf32>
   return
 }

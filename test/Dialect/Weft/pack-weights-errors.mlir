@@ -20,3 +20,13 @@ func.func @i3(%x: tensor<1x32xf16>, %s: tensor<1x4xf16>) -> tensor<1x4xf16> {
 }
 
 // UNKNOWN: error: unknown target 'riscv' (expected sm_90a, sm_80, gfx942 or aarch64)
+
+// -----
+
+// fp8 weights are read as they are (the layouts are for integer elements).
+func.func @fp8(%x: tensor<1x32xf16>, %s: tensor<1x4xf16>) -> tensor<1x4xf16> {
+  %w = arith.constant dense<1.0> : tensor<32x4xf8E4M3FN>
+  // expected-remark @+1 {{weight of element type 'f8E4M3FN' has no packed layout yet; left unpacked}}
+  %0 = weft.qmatmul %x, %w, %s block_size = 0 : tensor<1x32xf16>, tensor<32x4xf8E4M3FN>, tensor<1x4xf16>
+  return %0 : tensor<1x4xf16>
+}

@@ -86,4 +86,27 @@ def WeftConvertPipeToNVGPU : Pass<"weft-convert-pipe-to-nvgpu", "::mlir::ModuleO
   ];
 }
 
+def WeftNVIDIADequantKernels
+    : Pass<"weft-nvidia-dequant-kernels", "::mlir::ModuleOp"> {
+  let summary = "Adds one standalone kernel per register-level dequantization "
+                "sequence (weft/Target/NVIDIA/Dequant.h)";
+  let description = [{
+    For inspection, ptxas checks and instruction counts of the conversions
+    the NVIDIA lowering uses for quantized weights: adds
+    `gpu.module @dequant_kernels` with an `#nvvm.target` for `chip`, holding
+    one kernel `<conversion>(in, out)` per conversion the chip has (fp8 ones
+    from sm_89): thread `i` loads the b32 word `in[i]`, converts it and
+    stores its f16x2 / bf16x2 results at `out[i * outputs + r]`.
+    `weft-translate --export-ptx` turns the module into PTX.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+           "target chip (sm_80, sm_89, sm_90a, sm_100a)">
+  ];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
 #endif // WEFT_TARGET_NVIDIA_PASSES_TD

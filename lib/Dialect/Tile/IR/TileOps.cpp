@@ -120,10 +120,20 @@ LogicalResult BroadcastOp::verify() {
 LogicalResult DequantOp::verify() {
   auto input = getInput().getType();
   auto result = getResult().getType();
-  if (result.getShape() != input.getShape() ||
-      result.getElementType() != getScale().getType().getElementType())
-    return emitOpError("result must have the input shape and the scale "
-                       "element type");
+  Type scaleElem = getScale().getType().getElementType();
+  Type resultElem = result.getElementType();
+  if (result.getShape() != input.getShape())
+    return emitOpError("result must have the input shape");
+  // Block scales (MX E8M0, NVFP4 E4M3) are exponents / narrow factors, not a
+  // compute type: the kernel picks the 16- or 32-bit type it multiplies in.
+  bool resultFits = isBlockScaleType(scaleElem)
+                        ? isa<Float16Type, BFloat16Type, Float32Type>(resultElem)
+                        : resultElem == scaleElem;
+  if (!resultFits)
+    return emitOpError("result element type must be ")
+           << (isBlockScaleType(scaleElem) ? "f16, bf16 or f32 with "
+                                           : "the element type of ")
+           << scaleElem << " scales, got " << resultElem;
   auto zeroPoint = getZeroPoint()
                        ? cast<ShapedType>(getZeroPoint().getType())
                        : ShapedType();

@@ -408,7 +408,7 @@ LogicalResult DequantizeOp::inferReturnTypes(MLIRContext *,
                                              SmallVectorImpl<Type> &results) {
   auto input = cast<RankedTensorType>(adaptor.getInput().getType());
   auto scale = cast<RankedTensorType>(adaptor.getScale().getType());
-  results.push_back(input.clone(scale.getElementType()));
+  results.push_back(input.clone(dequantizedElementType(scale.getElementType())));
   return success();
 }
 

@@ -74,6 +74,14 @@ struct PackWeightsPass
     auto weightType = cast<RankedTensorType>(qmatmul.getWeight().getType());
     if (weightType.getEncoding())
       return success(); // already packed
+    auto elementType = dyn_cast<IntegerType>(weightType.getElementType());
+    if (!elementType) {
+      // fp8 / fp4 codes: the layouts are defined for integer elements.
+      qmatmul.emitRemark("weight of element type ")
+          << weightType.getElementType()
+          << " has no packed layout yet; left unpacked";
+      return success();
+    }
 
     // Inside a kernel the weight arrives as a block argument standing for a
     // kernel input: follow it out to the constant.
@@ -98,16 +106,14 @@ struct PackWeightsPass
                          "unpacked for the runtime to pack at load time");
       return success();
     }
-    auto values = readIntegerConstant(cast<ElementsAttr>(constant.getValue()),
-                                      cast<IntegerType>(
-                                          weightType.getElementType()));
+    auto values =
+        readIntegerConstant(cast<ElementsAttr>(constant.getValue()), elementType);
     if (!values) {
       qmatmul.emitRemark("weight constant is not dense integer data; left "
                          "unpacked");
       return success();
     }
 
-    auto elementType = cast<IntegerType>(weightType.getElementType());
     std::string why;
     std::optional<packing::PackedLayout> layout = packing::presetForTarget(
         target, weightType.getDimSize(0), weightType.getDimSize(1),

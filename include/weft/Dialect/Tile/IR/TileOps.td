@@ -11,6 +11,9 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 def Tile_Tile : StaticShapeTensorOf<[AnyType]>;
 def Tile_FloatTile : StaticShapeTensorOf<[AnyFloat]>;
 def Tile_IntTile : StaticShapeTensorOf<[AnySignlessInteger, AnyUnsignedInteger]>;
+// Quantized storage: integers, fp8 (OCP e4m3 / e5m2) and fp4 (e2m1).
+def Tile_QuantizedTile : StaticShapeTensorOf<[AnySignlessInteger,
+    AnyUnsignedInteger, F8E4M3FN, F8E5M2, F4E2M1FN]>;
 
 def Tile_ProgramIdOp : Tile_Op<"program_id", [Pure]> {
   let summary = "index of this program (thread block) in the launch grid";
@@ -130,20 +133,22 @@ def Tile_BroadcastOp : Tile_Op<"broadcast", [Pure]> {
 }
 
 def Tile_DequantOp : Tile_Op<"dequant", [Pure]> {
-  let summary = "dequantizes an integer weight tile with blockwise scales";
+  let summary = "dequantizes a quantized weight tile with blockwise scales";
   let description = [{
     The tile-level counterpart of `weft.dequantize`, with the same rules for
-    `axis`, `block_size`, `scale` and `zero_point` shapes; the result has the
-    shape of `input` and the element type of `scale`. Targets choose the
-    instruction sequence (bit tricks on NVIDIA, LUTs on Arm).
+    `axis`, `block_size`, `scale` and `zero_point` shapes and element types
+    (integer, fp8 or fp4 codes; MX / NVFP4 block scales); the result has the
+    shape of `input` and the element type of `scale`, or f16 / bf16 / f32
+    with block scales (f8E8M0FNU, f8E4M3FN). Targets choose the instruction
+    sequence (bit tricks on NVIDIA, tables on CPUs; docs/quantization.md).
 
     ```mlir
     %w = tile.dequant %q, %s axis = 0 block_size = 32
            : tensor<64x128xi4>, tensor<2x128xf16> -> tensor<64x128xf16>
     ```
   }];
-  let arguments = (ins Tile_IntTile:$input, Tile_FloatTile:$scale,
-                       Optional<Tile_IntTile>:$zero_point,
+  let arguments = (ins Tile_QuantizedTile:$input, Tile_FloatTile:$scale,
+                       Optional<Tile_QuantizedTile>:$zero_point,
                        I64Attr:$axis, I64Attr:$block_size);
   let results = (outs Tile_FloatTile:$result);
   let assemblyFormat = [{

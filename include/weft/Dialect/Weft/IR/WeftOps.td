@@ -11,6 +11,9 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Weft_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def Weft_IntTensor : RankedTensorOf<[AnySignlessInteger, AnyUnsignedInteger]>;
+// Quantized storage: integers, fp8 (OCP e4m3 / e5m2) and fp4 (e2m1).
+def Weft_QuantizedTensor : RankedTensorOf<[AnySignlessInteger,
+    AnyUnsignedInteger, F8E4M3FN, F8E5M2, F4E2M1FN]>;
 
 //===----------------------------------------------------------------------===//
 // Elementwise ops
@@ -367,13 +370,19 @@ def Weft_DequantizeOp : Weft_Op<"dequantize", [Pure,
     element type of `input`; without it the zero point is 0. The result has
     the shape of `input` and the element type of `scale`.
 
+    Codes are integers (signless read as signed, `ui` unsigned), fp8
+    (`f8E4M3FN`, `f8E5M2`) or fp4 (`f4E2M1FN`); float codes take no zero
+    point. Scales are f16 / bf16 / f32 / f64, or block scales: `f8E8M0FNU`
+    (OCP MX, `block_size` 32, fp8 / fp4 / 8-bit integer codes) or
+    `f8E4M3FN` (NVFP4, `block_size` 16, fp4 codes), whose result is f32.
+
     ```mlir
     %w = weft.dequantize %q, %s, %z axis = 0 block_size = 32
            : tensor<256x64xi4>, tensor<8x64xf16>, tensor<8x64xi4>
     ```
   }];
-  let arguments = (ins Weft_IntTensor:$input, Weft_FloatTensor:$scale,
-                       Optional<Weft_IntTensor>:$zero_point,
+  let arguments = (ins Weft_QuantizedTensor:$input, Weft_FloatTensor:$scale,
+                       Optional<Weft_QuantizedTensor>:$zero_point,
                        I64Attr:$axis, I64Attr:$block_size);
   let results = (outs Weft_FloatTensor:$result);
   let assemblyFormat = [{
@@ -399,9 +408,9 @@ def Weft_QMatmulOp : Weft_Op<"qmatmul", [Pure,
            : tensor<16x4096xf16>, tensor<4096x1024xi4>, tensor<32x1024xf16>
     ```
   }];
-  let arguments = (ins Weft_FloatTensor:$lhs, Weft_IntTensor:$weight,
+  let arguments = (ins Weft_FloatTensor:$lhs, Weft_QuantizedTensor:$weight,
                        Weft_FloatTensor:$scale,
-                       Optional<Weft_IntTensor>:$zero_point,
+                       Optional<Weft_QuantizedTensor>:$zero_point,
                        I64Attr:$block_size);
   let results = (outs Weft_FloatTensor:$result);
   let assemblyFormat = [{

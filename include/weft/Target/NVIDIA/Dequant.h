@@ -1,0 +1,45 @@
+//===- Dequant.h - register-level dequantization on NVIDIA GPUs -*- C++ -*-===//
+//
+// Packed quantized weights become 16-bit floats in registers, right before
+// mma.sync / wgmma consume them, without a table and without integer to
+// float conversions: the bits of a small integer are OR-ed (lop3) or
+// permuted (prmt) under the exponent of a "magic" float whose unit in the
+// last place is 1, and one packed f16x2 / bf16x2 subtract or FMA removes the
+// magic and the zero point (the trick of FasterTransformer and Marlin). fp8
+// has native conversions from sm_89 on.
+//
+// Each conversion is one PTX sequence (DequantSequences.h, the single source
+// of truth: the emitter inlines it, the unit test executes it on an
+// instruction-level model, the solver and the benchmark count its
+// instructions).
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_TARGET_NVIDIA_DEQUANT_H
+#define WEFT_TARGET_NVIDIA_DEQUANT_H
+
+#include "weft/Target/NVIDIA/DequantSequences.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+
+namespace mlir::weft::nvidia {
+
+/// The conversion for an element type pair of tile.dequant (`storage`
+/// i4 / ui4 / i8 / f8E4M3FN / f8E5M2 into `result` f16 / bf16) on `sm`,
+/// if there is one.
+std::optional<DequantConversion> dequantConversionFor(Type storage,
+                                                      Type result,
+                                                      unsigned sm);
+
+/// Emits the sequence as `llvm.inline_asm` on the i32 `packed` and returns
+/// its `outputs` i32 results (each two 16-bit floats, low half first).
+llvm::SmallVector<Value> emitDequant(OpBuilder &b, Location loc,
+                                     DequantConversion conversion,
+                                     Value packed);
+
+} // namespace mlir::weft::nvidia
+
+#endif // WEFT_TARGET_NVIDIA_DEQUANT_H

@@ -1,0 +1,68 @@
+//===- Dequant.cpp - register-level dequantization on NVIDIA GPUs ---------===//
+//
+// Emits the sequences of DequantSequences.cpp (which explains them) as
+// inline PTX, and picks one for a tile.dequant element type pair.
+//
+//===----------------------------------------------------------------------===//
+#include "weft/Target/NVIDIA/Dequant.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace mlir::weft::nvidia;
+
+std::optional<DequantConversion>
+mlir::weft::nvidia::dequantConversionFor(Type storage, Type result,
+                                         unsigned sm) {
+  std::optional<DequantConversion> conversion;
+  auto integer = dyn_cast<IntegerType>(storage);
+  if (result.isF16()) {
+    if (integer && integer.getWidth() == 4)
+      conversion = integer.isUnsigned() ? DequantConversion::UInt4ToF16
+                                        : DequantConversion::Int4ToF16;
+    else if (integer && integer.getWidth() == 8 && !integer.isUnsigned())
+      conversion = DequantConversion::Int8ToF16;
+    else if (isa<Float8E4M3FNType>(storage))
+      conversion = DequantConversion::E4M3ToF16;
+    else if (isa<Float8E5M2Type>(storage))
+      conversion = DequantConversion::E5M2ToF16;
+  } else if (result.isBF16() && integer && integer.getWidth() == 4 &&
+             !integer.isUnsigned()) {
+    conversion = DequantConversion::Int4ToBF16;
+  }
+  if (conversion && dequantSequence(*conversion).minSm > sm)
+    return std::nullopt;
+  return conversion;
+}
+
+SmallVector<Value> mlir::weft::nvidia::emitDequant(OpBuilder &b, Location loc,
+                                                   DequantConversion conversion,
+                                                   Value packed) {
+  const DequantSequence &seq = dequantSequence(conversion);
+  Type i32 = b.getI32Type();
+  SmallVector<Value> operands = {packed};
+  for (uint32_t c : seq.constants)
+    operands.push_back(LLVM::ConstantOp::create(
+        b, loc, i32, b.getI32IntegerAttr(static_cast<int32_t>(c))));
+  std::string constraints;
+  for (unsigned i = 0; i < seq.outputs; ++i)
+    constraints += "=r,";
+  constraints += "r";
+  for (size_t i = 0; i < seq.constants.size(); ++i)
+    constraints += ",r";
+  SmallVector<Type> fields(seq.outputs, i32);
+  auto resultType = LLVM::LLVMStructType::getLiteral(b.getContext(), fields);
+  auto asmOp = LLVM::InlineAsmOp::create(
+      b, loc, resultType, operands, seq.ptx, constraints,
+      /*has_side_effects=*/false, /*is_align_stack=*/false,
+      LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      /*operand_attrs=*/ArrayAttr());
+  SmallVector<Value> results;
+  for (unsigned i = 0; i < seq.outputs; ++i)
+    results.push_back(
+        LLVM::ExtractValueOp::create(b, loc, asmOp.getResult(0), i));
+  return results;
+}
