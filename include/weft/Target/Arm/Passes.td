@@ -1,0 +1,50 @@
+//===- Passes.td - Arm lowering passes ---------------------*- tablegen -*-===//
+#ifndef WEFT_TARGET_ARM_PASSES_TD
+#define WEFT_TARGET_ARM_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def WeftArmVectorizeDots : Pass<"weft-arm-vectorize-dots", "::mlir::ModuleOp"> {
+  let summary = "Lowers the GEMM kernels of bufferized tile programs to "
+                "scalable SVE vectors or SME outer products into ZA tiles";
+  let description = [{
+    Runs on the output of `weft-convert-tile-to-loops` after one-shot
+    bufferization: every `linalg.generic` that is a lowered `tile.dot` with
+    an f32 accumulator (maps `(m, k)`, `(k, n)` or `(n, k)`, `(m, n)`; body
+    `math.fma(ext(a), ext(b), acc)`; statically shaped memrefs) moves into
+    its own private function `<kernel>_arm_dot<N>` that the kernel calls.
+    Its body keeps the interpreter's rounding order (k innermost, one fused
+    multiply-add per element and step), so results are bit-identical to the
+    scalar path:
+
+    * `variant=sve`: rows in blocks of up to 4, columns in strips of
+      `4 x vscale` lanes predicated with `vector.create_mask` (the last strip
+      of a tile that is not a multiple of the vector length is a partial
+      one), accumulators in registers across the k loop, `vector.maskedload`
+      / `vector.maskedstore` and `vector.fma` of a broadcast lhs element and
+      an rhs row.
+    * `variant=sme`: `[4]x[4]` f32 accumulator tiles (one ZA tile, SVL/32
+      rows and columns), loaded and stored with 2-D masks, and per k step a
+      masked `vector.outerproduct` of an lhs column and an rhs row, which
+      upstream `-convert-vector-to-arm-sme` turns into FMOPA. The lhs (and a
+      transposed rhs) are first copied into stack buffers laid out k-major,
+      so that both outer-product operands are contiguous loads (no gathers,
+      which streaming mode lacks).
+
+    Dots of other types (integer, f16 / f64 accumulators) and dynamic
+    shapes are left to the scalar loops of the generic path.
+  }];
+  let options = [
+    Option<"variant", "variant", "std::string", /*default=*/"\"sve\"",
+           "Arm vector extension: sve (scalable vectors) or sme (ZA outer "
+           "products)">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+#endif // WEFT_TARGET_ARM_PASSES_TD

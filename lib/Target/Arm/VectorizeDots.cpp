@@ -1,0 +1,340 @@
+//===- VectorizeDots.cpp - tile.dot kernels on SVE vectors / SME tiles ----===//
+//
+// weft-arm-vectorize-dots: the lowered tile.dot (a linalg.generic on
+// memrefs, see weft-convert-tile-to-loops) becomes a private function with
+// scalable-vector loops. Both variants keep k innermost and one fused
+// multiply-add per accumulator element and k step, the order the
+// interpreter rounds in, so the vector code agrees bit for bit with the
+// scalar path.
+//
+//===----------------------------------------------------------------------===//
+
+#include "weft/Target/Arm/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/LLVMIR/LLVMAttrs.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir::weft::arm {
+#define GEN_PASS_DEF_WEFTARMVECTORIZEDOTS
+#include "weft/Target/Arm/Passes.h.inc"
+} // namespace mlir::weft::arm
+
+using namespace mlir;
+using namespace mlir::weft;
+using namespace mlir::weft::arm;
+
+namespace {
+
+/// Lanes of an f32 SVE vector per 128 bits of vector length: the scalable
+/// vectors are vector<[4]xT>, 4 x vscale lanes.
+constexpr int64_t kLanesPer128 = 4;
+
+/// A lowered tile.dot the Arm kernels handle.
+struct DotKernel {
+  linalg::GenericOp op;
+  bool transposedRhs = false;
+};
+
+/// Matches `ext(x)` or `x` for a block argument; returns the argument.
+BlockArgument extendedArgument(Value v) {
+  if (auto ext = v.getDefiningOp<arith::ExtFOp>())
+    v = ext.getIn();
+  return dyn_cast<BlockArgument>(v);
+}
+
+std::optional<DotKernel> matchDot(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumLoops() != 3)
+    return std::nullopt;
+  auto iterators = op.getIteratorTypesArray();
+  if (iterators[0] != utils::IteratorType::parallel ||
+      iterators[1] != utils::IteratorType::parallel ||
+      iterators[2] != utils::IteratorType::reduction)
+    return std::nullopt;
+  MLIRContext *ctx = op.getContext();
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  auto map = [&](ArrayRef<AffineExpr> exprs) {
+    return AffineMap::get(3, 0, exprs, ctx);
+  };
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[0] != map({m, k}) || maps[2] != map({m, n}))
+    return std::nullopt;
+  DotKernel dot{op};
+  if (maps[1] == map({n, k}))
+    dot.transposedRhs = true;
+  else if (maps[1] != map({k, n}))
+    return std::nullopt;
+  for (Value operand : op->getOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.getType());
+    if (!type || !type.hasStaticShape() || !type.getElementType().isFloat() ||
+        type.getElementType().getIntOrFloatBitWidth() > 32)
+      return std::nullopt;
+  }
+  if (!cast<MemRefType>(op.getDpsInits()[0].getType()).getElementType().isF32())
+    return std::nullopt;
+  // The body: yield(fma(ext(lhs), ext(rhs), acc)).
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto fma = yield.getValues()[0].getDefiningOp<math::FmaOp>();
+  if (!fma || extendedArgument(fma.getA()) != body.getArgument(0) ||
+      extendedArgument(fma.getB()) != body.getArgument(1) ||
+      fma.getC() != body.getArgument(2))
+    return std::nullopt;
+  return dot;
+}
+
+/// Builds the body of an outlined dot kernel. `lhs`, `rhs`, `acc` are the
+/// function's arguments.
+class DotBuilder {
+public:
+  DotBuilder(OpBuilder &b, Location loc, Value lhs, Value rhs, Value acc,
+             bool transposedRhs)
+      : b(b), loc(loc), lhs(lhs), rhs(rhs), acc(acc),
+        transposedRhs(transposedRhs) {
+    auto accType = cast<MemRefType>(acc.getType());
+    rows = accType.getDimSize(0);
+    cols = accType.getDimSize(1);
+    depth = cast<MemRefType>(lhs.getType()).getDimSize(1);
+  }
+
+  void buildSVE();
+  void buildSME();
+
+private:
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  /// 4 x vscale, the lanes of a vector<[4]x...>.
+  Value scalableLanes() {
+    Value vscale = vector::VectorScaleOp::create(b, loc);
+    return arith::MulIOp::create(b, loc, vscale, index(kLanesPer128));
+  }
+  Value toF32(Value v) {
+    Type f32 = b.getF32Type();
+    Type target = f32;
+    if (auto vec = dyn_cast<VectorType>(v.getType()))
+      target = vec.clone(f32);
+    if (v.getType() == target)
+      return v;
+    return arith::ExtFOp::create(b, loc, target, v);
+  }
+  /// A k-major copy of `source` (`rows x depth`, or `depth x rows` already
+  /// transposed) on the stack: row k holds source[:, k].
+  Value transposedCopy(Value source);
+  /// The rhs with rows indexed by k.
+  Value kMajorRhs() { return transposedRhs ? transposedCopy(rhs) : rhs; }
+
+  OpBuilder &b;
+  Location loc;
+  Value lhs, rhs, acc;
+  bool transposedRhs;
+  int64_t rows, cols, depth;
+};
+
+Value DotBuilder::transposedCopy(Value source) {
+  auto type = cast<MemRefType>(source.getType());
+  int64_t outer = type.getDimSize(0), inner = type.getDimSize(1);
+  auto copyType = MemRefType::get({inner, outer}, type.getElementType());
+  Value copy = memref::AllocaOp::create(b, loc, copyType);
+  Value zero = index(0), one = index(1);
+  scf::ForOp::create(
+      b, loc, zero, index(outer), one, ValueRange{},
+      [&](OpBuilder &ob, Location l, Value i, ValueRange) {
+        scf::ForOp::create(
+            ob, l, zero, index(inner), one, ValueRange{},
+            [&](OpBuilder &ib, Location il, Value j, ValueRange) {
+              Value v = memref::LoadOp::create(ib, il, source, ValueRange{i, j});
+              memref::StoreOp::create(ib, il, v, copy, ValueRange{j, i});
+              scf::YieldOp::create(ib, il);
+            });
+        scf::YieldOp::create(ob, l);
+      });
+  return copy;
+}
+
+void DotBuilder::buildSVE() {
+  Value rhsRows = kMajorRhs();
+  Type f32 = b.getF32Type();
+  auto accVector = VectorType::get({kLanesPer128}, f32, {true});
+  auto maskType = VectorType::get({kLanesPer128}, b.getI1Type(), {true});
+  Type rhsElement = cast<MemRefType>(rhsRows.getType()).getElementType();
+  auto rhsVector = VectorType::get({kLanesPer128}, rhsElement, {true});
+  // Up to four rows share each rhs load.
+  int64_t block = rows % 4 == 0 ? 4 : rows % 2 == 0 ? 2 : 1;
+  Value zero = index(0), one = index(1);
+  Value lanes = scalableLanes();
+  Value accZero = arith::ConstantOp::create(
+      b, loc, accVector, DenseElementsAttr::get(accVector, 0.0f));
+  Value rhsZero = arith::ConstantOp::create(
+      b, loc, rhsVector,
+      DenseElementsAttr::get(rhsVector, b.getFloatAttr(rhsElement, 0.0)));
+  scf::ForOp::create(
+      b, loc, zero, index(rows), index(block), ValueRange{},
+      [&](OpBuilder &, Location, Value m, ValueRange) {
+        scf::ForOp::create(
+            b, loc, zero, index(cols), lanes, ValueRange{},
+            [&](OpBuilder &, Location, Value n, ValueRange) {
+              // The tail strip of a tile is partial: lanes past `cols`
+              // are off.
+              Value remaining = arith::SubIOp::create(b, loc, index(cols), n);
+              Value mask =
+                  vector::CreateMaskOp::create(b, loc, maskType, remaining);
+              SmallVector<Value> rowsIndex, sums;
+              for (int64_t r = 0; r < block; ++r) {
+                rowsIndex.push_back(
+                    arith::AddIOp::create(b, loc, m, index(r)));
+                sums.push_back(vector::MaskedLoadOp::create(
+                    b, loc, accVector, acc, ValueRange{rowsIndex[r], n}, mask,
+                    accZero));
+              }
+              auto kLoop = scf::ForOp::create(
+                  b, loc, zero, index(depth), one, sums,
+                  [&](OpBuilder &, Location, Value k, ValueRange carried) {
+                    Value row = toF32(vector::MaskedLoadOp::create(
+                        b, loc, rhsVector, rhsRows, ValueRange{k, n}, mask,
+                        rhsZero));
+                    SmallVector<Value> next;
+                    for (int64_t r = 0; r < block; ++r) {
+                      Value a = toF32(memref::LoadOp::create(
+                          b, loc, lhs, ValueRange{rowsIndex[r], k}));
+                      Value splat =
+                          vector::BroadcastOp::create(b, loc, accVector, a);
+                      next.push_back(vector::FMAOp::create(b, loc, splat, row,
+                                                           carried[r]));
+                    }
+                    scf::YieldOp::create(b, loc, next);
+                  });
+              for (int64_t r = 0; r < block; ++r)
+                vector::MaskedStoreOp::create(b, loc, acc,
+                                              ValueRange{rowsIndex[r], n},
+                                              mask, kLoop.getResult(r));
+              scf::YieldOp::create(b, loc);
+            });
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+void DotBuilder::buildSME() {
+  Value lhsColumns = transposedCopy(lhs);
+  Value rhsRows = kMajorRhs();
+  Type f32 = b.getF32Type();
+  auto tileType = VectorType::get({kLanesPer128, kLanesPer128}, f32,
+                                  {true, true});
+  auto tileMaskType = tileType.clone(b.getI1Type());
+  auto maskType = VectorType::get({kLanesPer128}, b.getI1Type(), {true});
+  auto vectorOf = [&](Value memref) {
+    return VectorType::get({kLanesPer128},
+                           cast<MemRefType>(memref.getType()).getElementType(),
+                           {true});
+  };
+  auto padOf = [&](Value memref) -> Value {
+    Type element = cast<MemRefType>(memref.getType()).getElementType();
+    return arith::ConstantOp::create(b, loc, element,
+                                     b.getFloatAttr(element, 0.0));
+  };
+  Value zero = index(0), one = index(1);
+  Value lanes = scalableLanes();
+  Value accPad = padOf(acc), lhsPad = padOf(lhsColumns),
+        rhsPad = padOf(rhsRows);
+  // Masked lanes are the only ones past the memref's end.
+  ArrayAttr inBounds2 = b.getBoolArrayAttr({true, true});
+  ArrayAttr inBounds1 = b.getBoolArrayAttr({true});
+  AffineMap identity2 = b.getMultiDimIdentityMap(2);
+  AffineMap minor1 = AffineMap::getMinorIdentityMap(2, 1, b.getContext());
+  scf::ForOp::create(
+      b, loc, zero, index(rows), lanes, ValueRange{},
+      [&](OpBuilder &, Location, Value m, ValueRange) {
+        scf::ForOp::create(
+            b, loc, zero, index(cols), lanes, ValueRange{},
+            [&](OpBuilder &, Location, Value n, ValueRange) {
+              Value rowsLeft = arith::SubIOp::create(b, loc, index(rows), m);
+              Value colsLeft = arith::SubIOp::create(b, loc, index(cols), n);
+              Value rowMask =
+                  vector::CreateMaskOp::create(b, loc, maskType, rowsLeft);
+              Value colMask =
+                  vector::CreateMaskOp::create(b, loc, maskType, colsLeft);
+              Value tileMask = vector::CreateMaskOp::create(
+                  b, loc, tileMaskType, ValueRange{rowsLeft, colsLeft});
+              Value tile = vector::TransferReadOp::create(
+                  b, loc, tileType, acc, ValueRange{m, n}, identity2, accPad,
+                  tileMask, inBounds2);
+              auto kLoop = scf::ForOp::create(
+                  b, loc, zero, index(depth), one, ValueRange{tile},
+                  [&](OpBuilder &, Location, Value k, ValueRange carried) {
+                    Value column = toF32(vector::TransferReadOp::create(
+                        b, loc, vectorOf(lhsColumns), lhsColumns,
+                        ValueRange{k, m}, minor1, lhsPad, rowMask, inBounds1));
+                    Value row = toF32(vector::TransferReadOp::create(
+                        b, loc, vectorOf(rhsRows), rhsRows, ValueRange{k, n},
+                        minor1, rhsPad, colMask, inBounds1));
+                    auto outer = vector::OuterProductOp::create(
+                        b, loc, tileType, column, row, carried[0],
+                        vector::CombiningKind::ADD);
+                    Operation *masked =
+                        vector::maskOperation(b, outer, tileMask);
+                    scf::YieldOp::create(b, loc, masked->getResult(0));
+                  });
+              vector::TransferWriteOp::create(
+                  b, loc, /*result=*/Type(), kLoop.getResult(0), acc,
+                  ValueRange{m, n}, identity2, tileMask, inBounds2);
+              scf::YieldOp::create(b, loc);
+            });
+        scf::YieldOp::create(b, loc);
+      });
+}
+
+struct VectorizeDotsPass
+    : public arm::impl::WeftArmVectorizeDotsBase<VectorizeDotsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::optional<VectorVariant> parsed = parseVectorVariant(variant);
+    if (!parsed || *parsed == VectorVariant::None) {
+      module.emitError("weft-arm-vectorize-dots: unknown variant '")
+          << variant << "' (sve, sme)";
+      return signalPassFailure();
+    }
+    SmallVector<std::pair<func::FuncOp, DotKernel>> dots;
+    module.walk([&](linalg::GenericOp op) {
+      if (std::optional<DotKernel> dot = matchDot(op))
+        dots.push_back({op->getParentOfType<func::FuncOp>(), *dot});
+    });
+    SymbolTable symbols(module);
+    MLIRContext *ctx = &getContext();
+    for (auto [parent, dot] : dots) {
+      if (!parent)
+        continue;
+      Location loc = dot.op.getLoc();
+      SmallVector<Type> argTypes(dot.op->getOperandTypes());
+      OpBuilder moduleBuilder(parent);
+      auto kernel = func::FuncOp::create(
+          moduleBuilder, loc, (parent.getSymName() + "_arm_dot").str(),
+          FunctionType::get(ctx, argTypes, {}));
+      kernel.setPrivate();
+      // Internal like the tile programs; never inlined into a caller with
+      // another streaming mode (LLVM refuses that for SME).
+      kernel->setAttr("llvm.linkage",
+                      LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+      symbols.insert(kernel);
+      Block *entry = kernel.addEntryBlock();
+      OpBuilder b = OpBuilder::atBlockBegin(entry);
+      DotBuilder builder(b, loc, entry->getArgument(0), entry->getArgument(1),
+                         entry->getArgument(2), dot.transposedRhs);
+      if (*parsed == VectorVariant::SME)
+        builder.buildSME();
+      else
+        builder.buildSVE();
+      func::ReturnOp::create(b, loc);
+
+      OpBuilder callBuilder(dot.op);
+      func::CallOp::create(callBuilder, loc, kernel, dot.op->getOperands());
+      dot.op.erase();
+    }
+  }
+};
+
+} // namespace
