@@ -39,7 +39,7 @@ if mlir_threading == "off":
 tools = [ToolSubst("weft-opt", extra_args=threading_args),
          ToolSubst("weft-translate", extra_args=threading_args),
          "weft-compile", "weft-run", "mlir-opt", "mlir-translate", "llc",
-         "llvm-objdump", "llvm-readelf", "llvm-mc"]
+         "llvm-objdump", "llvm-readelf", "llvm-mc", "llvm-nm", "llvm-mca"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 llvm_config.with_environment("PATH", config.weft_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

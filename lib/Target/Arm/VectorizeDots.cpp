@@ -202,8 +202,10 @@ void DotBuilder::buildSVE() {
                           b, loc, lhs, ValueRange{rowsIndex[r], k}));
                       Value splat =
                           vector::BroadcastOp::create(b, loc, accVector, a);
-                      next.push_back(vector::FMAOp::create(b, loc, splat, row,
-                                                           carried[r]));
+                      // math.fma, not vector.fma: the latter becomes
+                      // llvm.fmuladd, which LLVM may split.
+                      next.push_back(
+                          math::FmaOp::create(b, loc, splat, row, carried[r]));
                     }
                     scf::YieldOp::create(b, loc, next);
                   });

@@ -21,7 +21,7 @@ def WeftArmVectorizeDots : Pass<"weft-arm-vectorize-dots", "::mlir::ModuleOp"> {
       `4 x vscale` lanes predicated with `vector.create_mask` (the last strip
       of a tile that is not a multiple of the vector length is a partial
       one), accumulators in registers across the k loop, `vector.maskedload`
-      / `vector.maskedstore` and `vector.fma` of a broadcast lhs element and
+      / `vector.maskedstore` and `math.fma` (a fused `llvm.fma`) of a broadcast lhs element and
       an rhs row.
     * `variant=sme`: `[4]x[4]` f32 accumulator tiles (one ZA tile, SVL/32
       rows and columns), loaded and stored with 2-D masks, and per k step a
@@ -41,7 +41,7 @@ def WeftArmVectorizeDots : Pass<"weft-arm-vectorize-dots", "::mlir::ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
-    "::mlir::LLVM::LLVMDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect"
   ];
