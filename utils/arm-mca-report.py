@@ -4,6 +4,9 @@
     arm-mca-report.py MODEL.o [--mcpu neoverse-v2] [--fma-pipes N]
                       [--mattr +sve2,+sme] [--llvm-bin DIR] [--json]
 
+llvm-objdump and llvm-mca come from --llvm-bin (default: llvm-mca's
+directory on PATH, else /usr/lib/llvm-22/bin).
+
 Disassembles the object (llvm-objdump), finds its innermost loops (a
 backward branch whose range holds no other backward branch) that contain
 floating-point multiply-accumulates (NEON / SVE FMLA, FMAD, SME FMOPA), and
@@ -26,6 +29,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -117,7 +121,10 @@ def main():
     parser.add_argument("--mcpu", default="neoverse-v2")
     parser.add_argument("--mattr", default="+sve2,+sme")
     parser.add_argument("--fma-pipes", type=float)
-    parser.add_argument("--llvm-bin", default="/usr/lib/llvm-22/bin")
+    mca_on_path = shutil.which("llvm-mca")
+    parser.add_argument("--llvm-bin",
+                        default=os.path.dirname(mca_on_path) if mca_on_path
+                        else "/usr/lib/llvm-22/bin")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     pipes = args.fma_pipes or FMA_PIPES.get(args.mcpu)

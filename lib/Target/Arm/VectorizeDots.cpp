@@ -18,6 +18,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/SymbolTable.h"
 
+#include <algorithm>
+
 namespace mlir::weft::arm {
 #define GEN_PASS_DEF_WEFTARMVECTORIZEDOTS
 #include "weft/Target/Arm/Passes.h.inc"
@@ -162,10 +164,18 @@ void DotBuilder::buildSVE() {
   auto maskType = VectorType::get({kLanesPer128}, b.getI1Type(), {true});
   Type rhsElement = cast<MemRefType>(rhsRows.getType()).getElementType();
   auto rhsVector = VectorType::get({kLanesPer128}, rhsElement, {true});
-  // Up to four rows share each rhs load.
+  // A register block of up to 4 rows x 4 column strips: each rhs strip load
+  // feeds every row and each broadcast lhs element every strip, 16 FMAs per
+  // 4 vector + 4 scalar loads. 16 accumulators + 4 rhs strips + a
+  // broadcast fit the 32 Z registers. Strips are sized for the minimum
+  // vector length (128 bits); at longer lengths the trailing strips of a
+  // narrow tile are all-false and cost issue slots, not results.
   int64_t block = rows % 4 == 0 ? 4 : rows % 2 == 0 ? 2 : 1;
+  int64_t strips = std::clamp<int64_t>(
+      (cols + kLanesPer128 - 1) / kLanesPer128, 1, 4);
   Value zero = index(0), one = index(1);
   Value lanes = scalableLanes();
+  Value blockWidth = arith::MulIOp::create(b, loc, lanes, index(strips));
   Value accZero = arith::ConstantOp::create(
       b, loc, accVector, DenseElementsAttr::get(accVector, 0.0f));
   Value rhsZero = arith::ConstantOp::create(
@@ -175,27 +185,40 @@ void DotBuilder::buildSVE() {
       b, loc, zero, index(rows), index(block), ValueRange{},
       [&](OpBuilder &, Location, Value m, ValueRange) {
         scf::ForOp::create(
-            b, loc, zero, index(cols), lanes, ValueRange{},
+            b, loc, zero, index(cols), blockWidth, ValueRange{},
             [&](OpBuilder &, Location, Value n, ValueRange) {
-              // The tail strip of a tile is partial: lanes past `cols`
-              // are off.
-              Value remaining = arith::SubIOp::create(b, loc, index(cols), n);
-              Value mask =
-                  vector::CreateMaskOp::create(b, loc, maskType, remaining);
+              // A strip past `cols` is partial or empty: its lanes past
+              // the tile are off. The count is clamped at 0 so that no
+              // lowering of the mask reads a negative count as unsigned.
+              SmallVector<Value> columns, masks;
+              for (int64_t s = 0; s < strips; ++s) {
+                Value offset = arith::MulIOp::create(b, loc, lanes, index(s));
+                columns.push_back(arith::AddIOp::create(b, loc, n, offset));
+                Value remaining = arith::MaxSIOp::create(
+                    b, loc,
+                    arith::SubIOp::create(b, loc, index(cols), columns[s]),
+                    zero);
+                masks.push_back(
+                    vector::CreateMaskOp::create(b, loc, maskType, remaining));
+              }
               SmallVector<Value> rowsIndex, sums;
-              for (int64_t r = 0; r < block; ++r) {
+              for (int64_t r = 0; r < block; ++r)
                 rowsIndex.push_back(
                     arith::AddIOp::create(b, loc, m, index(r)));
-                sums.push_back(vector::MaskedLoadOp::create(
-                    b, loc, accVector, acc, ValueRange{rowsIndex[r], n}, mask,
-                    accZero));
-              }
+              for (int64_t r = 0; r < block; ++r)
+                for (int64_t s = 0; s < strips; ++s)
+                  sums.push_back(vector::MaskedLoadOp::create(
+                      b, loc, accVector, acc,
+                      ValueRange{rowsIndex[r], columns[s]}, masks[s],
+                      accZero));
               auto kLoop = scf::ForOp::create(
                   b, loc, zero, index(depth), one, sums,
                   [&](OpBuilder &, Location, Value k, ValueRange carried) {
-                    Value row = toF32(vector::MaskedLoadOp::create(
-                        b, loc, rhsVector, rhsRows, ValueRange{k, n}, mask,
-                        rhsZero));
+                    SmallVector<Value> stripRows;
+                    for (int64_t s = 0; s < strips; ++s)
+                      stripRows.push_back(toF32(vector::MaskedLoadOp::create(
+                          b, loc, rhsVector, rhsRows, ValueRange{k, columns[s]},
+                          masks[s], rhsZero)));
                     SmallVector<Value> next;
                     for (int64_t r = 0; r < block; ++r) {
                       Value a = toF32(memref::LoadOp::create(
@@ -204,15 +227,18 @@ void DotBuilder::buildSVE() {
                           vector::BroadcastOp::create(b, loc, accVector, a);
                       // math.fma, not vector.fma: the latter becomes
                       // llvm.fmuladd, which LLVM may split.
-                      next.push_back(
-                          math::FmaOp::create(b, loc, splat, row, carried[r]));
+                      for (int64_t s = 0; s < strips; ++s)
+                        next.push_back(math::FmaOp::create(
+                            b, loc, splat, stripRows[s],
+                            carried[r * strips + s]));
                     }
                     scf::YieldOp::create(b, loc, next);
                   });
               for (int64_t r = 0; r < block; ++r)
-                vector::MaskedStoreOp::create(b, loc, acc,
-                                              ValueRange{rowsIndex[r], n},
-                                              mask, kLoop.getResult(r));
+                for (int64_t s = 0; s < strips; ++s)
+                  vector::MaskedStoreOp::create(
+                      b, loc, acc, ValueRange{rowsIndex[r], columns[s]},
+                      masks[s], kLoop.getResult(r * strips + s));
               scf::YieldOp::create(b, loc);
             });
         scf::YieldOp::create(b, loc);

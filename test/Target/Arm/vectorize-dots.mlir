@@ -3,9 +3,10 @@
 
 // A lowered tile.dot (16x7 f16 times 7x13 f16 into f32, as
 // weft-convert-tile-to-loops and bufferization leave it) moves into its own
-// function. With sve, four rows share each rhs row load, 13 columns are
-// strips of 4 x vscale lanes whose last one is predicated, k innermost with
-// one fused math.fma per row and step. With sme, one [4]x[4] ZA tile per block, masked
+// function. With sve, a block of 4 rows x 4 strips of 4 x vscale lanes
+// (13 columns: the strips past the tile's edge are predicated, their
+// lane counts clamped at 0) stays in registers across k, innermost, with
+// one fused math.fma per row, strip and step. With sme, one [4]x[4] ZA tile per block, masked
 // in both dimensions, one outer product per k step of a column of the
 // k-major lhs copy and a row of the rhs.
 
@@ -14,16 +15,20 @@
 // SVE-SAME: llvm.linkage = #llvm.linkage<internal>
 // SVE: %[[VS:.*]] = vector.vscale
 // SVE: %[[LANES:.*]] = arith.muli %[[VS]], %c4
-// SVE: scf.for %[[M:.*]] = %c0{{.*}} to %c16{{.*}} step %c4
-// SVE: scf.for %[[N:.*]] = %c0{{.*}} to %c13{{.*}} step %[[LANES]]
-// SVE: %[[LEFT:.*]] = arith.subi %c13{{.*}}, %[[N]]
-// SVE: %[[MASK:.*]] = vector.create_mask %[[LEFT]] : vector<[4]xi1>
-// SVE-COUNT-4: vector.maskedload {{.*}}, %[[MASK]], {{.*}} into vector<[4]xf32>
-// SVE: scf.for {{.*}} iter_args({{.*}}) -> (vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>)
-// SVE: vector.maskedload {{.*}}, %[[MASK]], {{.*}} into vector<[4]xf16>
+// SVE: %[[WIDTH:.*]] = arith.muli %[[LANES]], %c4
+// SVE: scf.for %[[M:.*]] = %c0 to %c16 step %c4
+// SVE: scf.for %[[N:.*]] = %c0 to %c13{{.*}} step %[[WIDTH]]
+// SVE: %[[LEFT0:.*]] = arith.subi %c13{{.*}}, %{{.*}}
+// SVE: %[[CLAMP0:.*]] = arith.maxsi %[[LEFT0]], %c0
+// SVE: %[[MASK0:.*]] = vector.create_mask %[[CLAMP0]] : vector<[4]xi1>
+// SVE-COUNT-3: vector.create_mask {{.*}} : vector<[4]xi1>
+// SVE-COUNT-16: vector.maskedload {{.*}} into vector<[4]xf32>
+// SVE: scf.for {{.*}} iter_args({{.*}}) -> (vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>)
+// SVE: vector.maskedload {{.*}}, %[[MASK0]], {{.*}} into vector<[4]xf16>
 // SVE: arith.extf {{.*}} : vector<[4]xf16> to vector<[4]xf32>
+// SVE-COUNT-3: vector.maskedload {{.*}} into vector<[4]xf16>
 // SVE-COUNT-4: math.fma {{.*}} : vector<[4]xf32>
-// SVE-COUNT-4: vector.maskedstore {{.*}}, %[[MASK]]
+// SVE-COUNT-16: vector.maskedstore
 // SVE-LABEL: func.func @gemm(
 // SVE-NOT: linalg.generic
 // SVE: call @gemm_arm_dot(

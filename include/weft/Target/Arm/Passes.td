@@ -17,12 +17,13 @@ def WeftArmVectorizeDots : Pass<"weft-arm-vectorize-dots", "::mlir::ModuleOp"> {
     multiply-add per element and step), so results are bit-identical to the
     scalar path:
 
-    * `variant=sve`: rows in blocks of up to 4, columns in strips of
-      `4 x vscale` lanes predicated with `vector.create_mask` (the last strip
-      of a tile that is not a multiple of the vector length is a partial
-      one), accumulators in registers across the k loop, `vector.maskedload`
-      / `vector.maskedstore` and `math.fma` (a fused `llvm.fma`) of a broadcast lhs element and
-      an rhs row.
+    * `variant=sve`: register blocks of up to 4 rows x 4 column strips of
+      `4 x vscale` lanes, predicated with `vector.create_mask` (strips past
+      the tile's edge, e.g. the last one of a tile that is not a multiple of
+      the vector length, are partial or empty), accumulators in registers
+      across the k loop, `vector.maskedload` / `vector.maskedstore` and
+      `math.fma` (a fused `llvm.fma`) of a broadcast lhs element and an rhs
+      strip.
     * `variant=sme`: `[4]x[4]` f32 accumulator tiles (one ZA tile, SVL/32
       rows and columns), loaded and stored with 2-D masks, and per k step a
       masked `vector.outerproduct` of an lhs column and an rhs row, which
