@@ -4,8 +4,8 @@
     arm-mca-report.py MODEL.o [--mcpu neoverse-v2] [--fma-pipes N]
                       [--mattr +sve2,+sme] [--llvm-bin DIR] [--json]
 
-llvm-objdump and llvm-mca come from --llvm-bin (default: llvm-mca's
-directory on PATH, else /usr/lib/llvm-22/bin).
+llvm-objdump and llvm-mca come from --llvm-bin (default:
+/usr/lib/llvm-22/bin, else llvm-mca's directory on PATH).
 
 Disassembles the object (llvm-objdump), finds its innermost loops (a
 backward branch whose range holds no other backward branch) that contain
@@ -121,10 +121,11 @@ def main():
     parser.add_argument("--mcpu", default="neoverse-v2")
     parser.add_argument("--mattr", default="+sve2,+sme")
     parser.add_argument("--fma-pipes", type=float)
+    llvm22 = "/usr/lib/llvm-22/bin"
     mca_on_path = shutil.which("llvm-mca")
     parser.add_argument("--llvm-bin",
-                        default=os.path.dirname(mca_on_path) if mca_on_path
-                        else "/usr/lib/llvm-22/bin")
+                        default=llvm22 if os.path.isdir(llvm22) or
+                        not mca_on_path else os.path.dirname(mca_on_path))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     pipes = args.fma_pipes or FMA_PIPES.get(args.mcpu)
