@@ -10,6 +10,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "weft/Target/Arm/Passes.h"
+#include "weft/Schedule/Solver.h"
+#include "weft/Target/MachineModels.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/LLVMIR/LLVMAttrs.h"
@@ -90,6 +92,78 @@ std::optional<DotKernel> matchDot(linalg::GenericOp op) {
   return dot;
 }
 
+/// The modulo schedule of one k step of the SVE register block on the
+/// Neoverse V2 model: the rhs strip loads, the lhs element loads, their
+/// conversion to f32 and the block's FMAs, which accumulate in place from
+/// one step to the next.
+struct KStepSchedule {
+  int64_t ii = 0;
+  int64_t stages = 1;
+  /// How many k steps ahead the loads run: the FMAs' stage minus the
+  /// loads' stage.
+  int64_t prefetch = 0;
+};
+
+FailureOr<KStepSchedule> scheduleKStep(int64_t block, int64_t strips,
+                                       Type lhsElement, Type rhsElement,
+                                       std::string &error) {
+  using namespace ::weft;
+  schedule::Problem problem;
+  problem.name = "arm-sve-k-step";
+  problem.machine = target::makeNeoverseV2();
+  auto add = [&](const char *name, const char *kind,
+                 double work) -> std::optional<unsigned> {
+    std::optional<schedule::Op> op =
+        target::makeOp(problem.machine, name, kind, work, &error);
+    if (!op)
+      return std::nullopt;
+    return problem.addOp(*op);
+  };
+  int64_t lanes = kLanesPer128; // at the 128-bit vector length of V2
+  std::optional<unsigned> rhsLoad =
+      add("rhs_load", "load",
+          strips * lanes * rhsElement.getIntOrFloatBitWidth() / 8);
+  std::optional<unsigned> lhsLoad =
+      add("lhs_load", "load", block * lhsElement.getIntOrFloatBitWidth() / 8);
+  std::optional<unsigned> fma =
+      add("fma", "mma", 2.0 * block * strips * lanes);
+  if (!rhsLoad || !lhsLoad || !fma)
+    return failure();
+  int64_t narrow = (rhsElement.isF32() ? 0 : strips * lanes) +
+                   (lhsElement.isF32() ? 0 : block);
+  if (narrow) {
+    std::optional<unsigned> convert = add("convert", "convert", narrow);
+    if (!convert)
+      return failure();
+    problem.addEdge(*rhsLoad, *convert);
+    problem.addEdge(*lhsLoad, *convert);
+    problem.addEdge(*convert, *fma);
+  } else {
+    problem.addEdge(*rhsLoad, *fma);
+    problem.addEdge(*lhsLoad, *fma);
+  }
+  // Each accumulator waits for its own FMA of the previous step: one FMLA
+  // latency (4 [V2SOG]), not the whole block's.
+  constexpr int64_t kFmlaLatency = 4;
+  problem.addEdge(*fma, *fma, kFmlaLatency, /*distance=*/1, /*inPlace=*/true);
+  schedule::SolverOptions options;
+  options.timeoutMs = 10000;
+  options.enableWarpSpecialization = false;
+  schedule::SolveResult result = schedule::solveModuloSchedule(problem, options);
+  if (!result.ok()) {
+    error = result.status.message;
+    return failure();
+  }
+  const schedule::Solution &solution = result.solution;
+  KStepSchedule kStep;
+  kStep.ii = solution.ii;
+  kStep.stages = solution.stageCount;
+  kStep.prefetch =
+      solution.stage[*fma] -
+      std::min(solution.stage[*rhsLoad], solution.stage[*lhsLoad]);
+  return kStep;
+}
+
 /// Builds the body of an outlined dot kernel. `lhs`, `rhs`, `acc` are the
 /// function's arguments.
 class DotBuilder {
@@ -104,7 +178,8 @@ public:
     depth = cast<MemRefType>(lhs.getType()).getDimSize(1);
   }
 
-  void buildSVE();
+  /// `prefetch` < 0: the distance the k step's modulo schedule gives.
+  LogicalResult buildSVE(int64_t prefetch);
   void buildSME();
 
 private:
@@ -157,7 +232,7 @@ Value DotBuilder::transposedCopy(Value source) {
   return copy;
 }
 
-void DotBuilder::buildSVE() {
+LogicalResult DotBuilder::buildSVE(int64_t prefetch) {
   Value rhsRows = kMajorRhs();
   Type f32 = b.getF32Type();
   auto accVector = VectorType::get({kLanesPer128}, f32, {true});
@@ -173,6 +248,23 @@ void DotBuilder::buildSVE() {
   int64_t block = rows % 4 == 0 ? 4 : rows % 2 == 0 ? 2 : 1;
   int64_t strips = std::clamp<int64_t>(
       (cols + kLanesPer128 - 1) / kLanesPer128, 1, 4);
+  Type lhsElement = cast<MemRefType>(lhs.getType()).getElementType();
+  DictionaryAttr scheduleAttr;
+  if (prefetch < 0) {
+    std::string error;
+    FailureOr<KStepSchedule> kStep =
+        scheduleKStep(block, strips, lhsElement, rhsElement, error);
+    if (failed(kStep))
+      return emitError(loc) << "cannot schedule the SVE k loop: " << error;
+    // Two steps ahead at most: each step in flight holds 4 strips and 4
+    // lhs elements in registers next to the 16 accumulators.
+    prefetch = std::min<int64_t>(kStep->prefetch, 2);
+    scheduleAttr = b.getDictionaryAttr(
+        {b.getNamedAttr("ii", b.getI64IntegerAttr(kStep->ii)),
+         b.getNamedAttr("stages", b.getI64IntegerAttr(kStep->stages)),
+         b.getNamedAttr("distance", b.getI64IntegerAttr(kStep->prefetch)),
+         b.getNamedAttr("prefetch", b.getI64IntegerAttr(prefetch))});
+  }
   Value zero = index(0), one = index(1);
   Value lanes = scalableLanes();
   Value blockWidth = arith::MulIOp::create(b, loc, lanes, index(strips));
@@ -211,29 +303,62 @@ void DotBuilder::buildSVE() {
                       b, loc, accVector, acc,
                       ValueRange{rowsIndex[r], columns[s]}, masks[s],
                       accZero));
+              // The operands of k step `k` (clamped to the last step, so
+              // the prefetches past the end reload it): strips, then lhs
+              // elements, in f32.
+              Value lastK = index(depth - 1);
+              auto loadStep = [&](Value k) {
+                k = arith::MinSIOp::create(b, loc, k, lastK);
+                SmallVector<Value> operands;
+                for (int64_t s = 0; s < strips; ++s)
+                  operands.push_back(toF32(vector::MaskedLoadOp::create(
+                      b, loc, rhsVector, rhsRows, ValueRange{k, columns[s]},
+                      masks[s], rhsZero)));
+                for (int64_t r = 0; r < block; ++r)
+                  operands.push_back(toF32(memref::LoadOp::create(
+                      b, loc, lhs, ValueRange{rowsIndex[r], k})));
+                return operands;
+              };
+              int64_t perStep = strips + block;
+              // Software pipelining: the loads of step k + prefetch are
+              // issued before the FMAs of step k, whose operands were
+              // loaded `prefetch` iterations earlier and ride in iter_args.
+              SmallVector<Value> carried = sums;
+              for (int64_t p = 0; p < prefetch; ++p)
+                llvm::append_range(carried, loadStep(index(p)));
               auto kLoop = scf::ForOp::create(
-                  b, loc, zero, index(depth), one, sums,
-                  [&](OpBuilder &, Location, Value k, ValueRange carried) {
-                    SmallVector<Value> stripRows;
-                    for (int64_t s = 0; s < strips; ++s)
-                      stripRows.push_back(toF32(vector::MaskedLoadOp::create(
-                          b, loc, rhsVector, rhsRows, ValueRange{k, columns[s]},
-                          masks[s], rhsZero)));
+                  b, loc, zero, index(depth), one, carried,
+                  [&](OpBuilder &, Location, Value k, ValueRange inFlight) {
                     SmallVector<Value> next;
+                    SmallVector<Value> current;
+                    SmallVector<Value> ahead;
+                    if (prefetch == 0) {
+                      current = loadStep(k);
+                    } else {
+                      ahead = loadStep(
+                          arith::AddIOp::create(b, loc, k, index(prefetch)));
+                      auto oldest = inFlight.slice(sums.size(), perStep);
+                      current.assign(oldest.begin(), oldest.end());
+                    }
                     for (int64_t r = 0; r < block; ++r) {
-                      Value a = toF32(memref::LoadOp::create(
-                          b, loc, lhs, ValueRange{rowsIndex[r], k}));
-                      Value splat =
-                          vector::BroadcastOp::create(b, loc, accVector, a);
+                      Value splat = vector::BroadcastOp::create(
+                          b, loc, accVector, current[strips + r]);
                       // math.fma, not vector.fma: the latter becomes
                       // llvm.fmuladd, which LLVM may split.
                       for (int64_t s = 0; s < strips; ++s)
                         next.push_back(math::FmaOp::create(
-                            b, loc, splat, stripRows[s],
-                            carried[r * strips + s]));
+                            b, loc, splat, current[s],
+                            inFlight[r * strips + s]));
+                    }
+                    if (prefetch > 0) {
+                      auto younger = inFlight.drop_front(sums.size() + perStep);
+                      llvm::append_range(next, younger);
+                      llvm::append_range(next, ahead);
                     }
                     scf::YieldOp::create(b, loc, next);
                   });
+              if (scheduleAttr)
+                kLoop->setAttr("weft.arm.k_schedule", scheduleAttr);
               for (int64_t r = 0; r < block; ++r)
                 for (int64_t s = 0; s < strips; ++s)
                   vector::MaskedStoreOp::create(
@@ -243,6 +368,7 @@ void DotBuilder::buildSVE() {
             });
         scf::YieldOp::create(b, loc);
       });
+  return success();
 }
 
 void DotBuilder::buildSME() {
@@ -354,8 +480,8 @@ struct VectorizeDotsPass
                          entry->getArgument(2), dot.transposedRhs);
       if (*parsed == VectorVariant::SME)
         builder.buildSME();
-      else
-        builder.buildSVE();
+      else if (failed(builder.buildSVE(prefetch)))
+        return signalPassFailure();
       func::ReturnOp::create(b, loc);
 
       OpBuilder callBuilder(dot.op);

@@ -6,7 +6,8 @@
 // function. With sve, a block of 4 rows x 4 strips of 4 x vscale lanes
 // (13 columns: the strips past the tile's edge are predicated, their
 // lane counts clamped at 0) stays in registers across k, innermost, with
-// one fused math.fma per row, strip and step. With sme, one [4]x[4] ZA tile per block, masked
+// one fused math.fma per row, strip and step; the loads run two k steps
+// ahead (test/Target/Arm/k-loop-schedule.mlir). With sme, one [4]x[4] ZA tile per block, masked
 // in both dimensions, one outer product per k step of a column of the
 // k-major lhs copy and a row of the rhs.
 
@@ -23,11 +24,16 @@
 // SVE: %[[MASK0:.*]] = vector.create_mask %[[CLAMP0]] : vector<[4]xi1>
 // SVE-COUNT-3: vector.create_mask {{.*}} : vector<[4]xi1>
 // SVE-COUNT-16: vector.maskedload {{.*}} into vector<[4]xf32>
-// SVE: scf.for {{.*}} iter_args({{.*}}) -> (vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>, vector<[4]xf32>)
-// SVE: vector.maskedload {{.*}}, %[[MASK0]], {{.*}} into vector<[4]xf16>
+// SVE: %[[LAST:.*]] = arith.constant 6 : index
+// SVE-COUNT-2: vector.maskedload {{.*}} into vector<[4]xf16>
+// SVE: scf.for %[[K:.*]] = %c0 to %c7 step %c1 iter_args({{.*}}) -> ({{.*}}vector<[4]xf32>, f32, f32, f32, f32)
+// SVE: %[[AHEAD:.*]] = arith.addi %[[K]], %c2
+// SVE: %[[CLAMPED:.*]] = arith.minsi %[[AHEAD]], %[[LAST]]
+// SVE: vector.maskedload %{{.*}}[%[[CLAMPED]], %{{.*}}], %[[MASK0]], {{.*}} into vector<[4]xf16>
 // SVE: arith.extf {{.*}} : vector<[4]xf16> to vector<[4]xf32>
-// SVE-COUNT-3: vector.maskedload {{.*}} into vector<[4]xf16>
+// SVE: vector.broadcast
 // SVE-COUNT-4: math.fma {{.*}} : vector<[4]xf32>
+// SVE: weft.arm.k_schedule = {distance = {{[0-9]+}} : i64, ii = 4 : i64, prefetch = 2 : i64, stages = {{[0-9]+}} : i64}
 // SVE-COUNT-16: vector.maskedstore
 // SVE-LABEL: func.func @gemm(
 // SVE-NOT: linalg.generic

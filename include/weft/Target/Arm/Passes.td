@@ -23,7 +23,15 @@ def WeftArmVectorizeDots : Pass<"weft-arm-vectorize-dots", "::mlir::ModuleOp"> {
       the vector length, are partial or empty), accumulators in registers
       across the k loop, `vector.maskedload` / `vector.maskedstore` and
       `math.fma` (a fused `llvm.fma`) of a broadcast lhs element and an rhs
-      strip.
+      strip. The k loop is software-pipelined as the schedule solver's
+      modulo schedule of one k step on the Neoverse V2 machine model says
+      (`makeNeoverseV2`, lib/Target/Arm/MachineModels.cpp): with the FMAs
+      `d` stages after the loads, the loads of step k + d (clamped to the
+      last step) are issued before the FMAs of step k, whose operands ride
+      in the loop's iter_args; `weft.arm.k_schedule = {ii, stages,
+      distance, prefetch}` on the loop records the schedule (distance: the
+      schedule's; prefetch: the one used, at most 2 for registers). `prefetch=N` overrides
+      the distance (0: no pipelining).
     * `variant=sme`: `[4]x[4]` f32 accumulator tiles (one ZA tile, SVL/32
       rows and columns), loaded and stored with 2-D masks, and per k step a
       masked `vector.outerproduct` of an lhs column and an rhs row, which
@@ -38,7 +46,10 @@ def WeftArmVectorizeDots : Pass<"weft-arm-vectorize-dots", "::mlir::ModuleOp"> {
   let options = [
     Option<"variant", "variant", "std::string", /*default=*/"\"sve\"",
            "Arm vector extension: sve (scalable vectors) or sme (ZA outer "
-           "products)">
+           "products)">,
+    Option<"prefetch", "prefetch", "int64_t", /*default=*/"-1",
+           "sve: how many k steps ahead the loads run (-1: the distance of "
+           "the k step's modulo schedule on the Neoverse V2 model)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
