@@ -47,32 +47,31 @@ static uint64_t weftStreamingBytes(void) {
   return bytes;
 }
 
-/* STR / LDR (ZA array vector) take the slice index in w12..w15. */
-__attribute__((weak)) void __arm_tpidr2_save(void) {
-  struct WeftTpidr2Block *block =
-      (struct WeftTpidr2Block *)(uintptr_t)weftReadTpidr2();
+/* Copies ZA to (save) or from the block's buffer, one row of SVL_B bytes
+ * per slice; STR / LDR (ZA array vector) take the slice index in
+ * w12..w15. */
+static void weftCopyZa(const struct WeftTpidr2Block *block, int save) {
   if (!block || !block->buffer)
     return;
   uint64_t rowBytes = weftStreamingBytes();
   for (uint64_t row = 0; row < block->slices; ++row) {
     register uint32_t slice __asm__("w12") = (uint32_t)row;
-    __asm__ volatile(".arch_extension sme\n str za[%w0, 0], [%1]"
-                     : : "r"(slice), "r"(block->buffer + row * rowBytes)
-                     : "memory");
+    uint8_t *address = block->buffer + row * rowBytes;
+    if (save)
+      __asm__ volatile(".arch_extension sme\n str za[%w0, 0], [%1]"
+                       : : "r"(slice), "r"(address) : "memory");
+    else
+      __asm__ volatile(".arch_extension sme\n ldr za[%w0, 0], [%1]"
+                       : : "r"(slice), "r"(address) : "memory");
   }
 }
 
+__attribute__((weak)) void __arm_tpidr2_save(void) {
+  weftCopyZa((const struct WeftTpidr2Block *)(uintptr_t)weftReadTpidr2(), 1);
+}
+
 __attribute__((weak)) void __arm_tpidr2_restore(void *blockAddress) {
-  struct WeftTpidr2Block *block = (struct WeftTpidr2Block *)blockAddress;
-  if (!block || !block->buffer)
-    return;
-  uint64_t rowBytes = weftStreamingBytes();
-  for (uint64_t row = 0; row < block->slices; ++row) {
-    register uint32_t slice __asm__("w12") = (uint32_t)row;
-    __asm__ volatile(".arch_extension sme\n ldr za[%w0, 0], [%1]"
-                     : : "r"(slice), "r"(block->buffer + row * rowBytes)
-                     : "memory");
-  }
+  weftCopyZa((const struct WeftTpidr2Block *)blockAddress, 0);
 }
 
 /* Commits a pending lazy save, then turns ZA off (PSTATE.ZA = 0). */

@@ -91,26 +91,22 @@ FailureOr<CPUTarget> mlir::weft::resolveCPUTarget(StringRef name) {
     target.features = llvm::join(features, ",");
     return target;
   }
-  if (name == "aarch64") {
+  // Vector-length agnostic code on the SVE targets: no vscale_range, so one
+  // object runs at every SVE / streaming vector length.
+  struct AArch64Target {
+    StringLiteral name, cpu, features, armVector;
+  };
+  static const AArch64Target aarch64Targets[] = {
+      {"aarch64", "generic", "+neon", ""},
+      {"aarch64-sve2", "neoverse-v2", "+v9a,+neon,+sve,+sve2", "sve"},
+      {"aarch64-sme2", "generic", "+v9a,+neon,+sve,+sve2,+sme,+sme2", "sme"}};
+  for (const AArch64Target &known : aarch64Targets) {
+    if (name != known.name)
+      continue;
     target.triple = "aarch64-unknown-linux-gnu";
-    target.cpu = "generic";
-    target.features = "+neon";
-    return target;
-  }
-  // Vector-length agnostic code: no vscale_range, so one object runs at
-  // every SVE / streaming vector length.
-  if (name == "aarch64-sve2") {
-    target.triple = "aarch64-unknown-linux-gnu";
-    target.cpu = "neoverse-v2";
-    target.features = "+v9a,+neon,+sve,+sve2";
-    target.armVector = "sve";
-    return target;
-  }
-  if (name == "aarch64-sme2") {
-    target.triple = "aarch64-unknown-linux-gnu";
-    target.cpu = "generic";
-    target.features = "+v9a,+neon,+sve,+sve2,+sme,+sme2";
-    target.armVector = "sme";
+    target.cpu = known.cpu.str();
+    target.features = known.features.str();
+    target.armVector = known.armVector.str();
     return target;
   }
   return failure();

@@ -17,6 +17,20 @@
 using namespace weft;
 using namespace weft::schedule;
 
+/// A core runs one thread: one "warp" of one thread, 32 Z registers, no
+/// tensor memory, nothing to hand off between partitions.
+static void setOneCore(MachineModel &m) {
+  m.tmemColumns = 0;
+  m.registerFileSize = 32; // Z registers [SME]
+  m.maxRegsPerThread = 32;
+  m.maxWarpsPerBlock = 1;
+  m.threadsPerWarp = 1;
+  m.warpGroupSize = 1;
+  m.registerBudgets = {};
+  m.registerAllocationGranule = 1;
+  m.handoffCost = 0;
+}
+
 MachineModel target::makeArmSme2() {
   MachineModel m;
   m.name = "arm-sme2";
@@ -38,15 +52,7 @@ MachineModel target::makeArmSme2() {
   m.kinds.push_back(
       {"reduce", "sve", WorkMeasure::Elements, false, false, 1, 8});
   m.smemBytes = 64 * 1024; // L1D used as the tile buffer (estimate)
-  m.tmemColumns = 0;
-  m.registerFileSize = 32; // Z registers [SME]
-  m.maxRegsPerThread = 32;
-  m.maxWarpsPerBlock = 1;
-  m.threadsPerWarp = 1;
-  m.warpGroupSize = 1;
-  m.registerBudgets = {};
-  m.registerAllocationGranule = 1;
-  m.handoffCost = 0;
+  setOneCore(m);
   return m;
 }
 
@@ -83,14 +89,6 @@ MachineModel target::makeNeoverseV2() {
   m.kinds.push_back(
       {"reduce", "v02", WorkMeasure::Elements, false, false, 1, 4});
   m.smemBytes = 64 * 1024; // L1D (estimate of what a tile may use)
-  m.tmemColumns = 0;
-  m.registerFileSize = 32; // Z registers
-  m.maxRegsPerThread = 32;
-  m.maxWarpsPerBlock = 1;
-  m.threadsPerWarp = 1;
-  m.warpGroupSize = 1;
-  m.registerBudgets = {};
-  m.registerAllocationGranule = 1;
-  m.handoffCost = 0;
+  setOneCore(m);
   return m;
 }

@@ -11,12 +11,24 @@ kernels accumulate in float32 either way). The reference computes in
 float64 and rounds to DTYPE once at the end.
 """
 import argparse
+import importlib.util
 import math
+import os
 import sys
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+# The comparison (numpy.allclose rule, `numpy check: PASS|FAIL`) of the CPU
+# runtime tests.
+_spec = importlib.util.spec_from_file_location(
+    "model_reference",
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                 "Runtime", "Inputs", "model_reference.py"))
+_reference = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_reference)
+compare = _reference.compare
 
 TYPES = {"float32": (np.float32, TensorProto.FLOAT),
          "float16": (np.float16, TensorProto.FLOAT16)}
@@ -102,16 +114,7 @@ def main():
     x = np.load(a.args[1])
     got = np.load(a.args[2]).astype(np.float64)
     want = reference(model, x).astype(np_type).astype(np.float64)
-    if got.shape != want.shape:
-        print("shape %s, expected %s\nnumpy check: FAIL" % (got.shape,
-                                                             want.shape))
-        return 1
-    err = np.abs(got - want)
-    bad = ~(err <= a.atol + a.rtol * np.abs(want))
-    print("max abs err %.3e, %d mismatches" % (err.max(), bad.sum()))
-    print("numpy check: %s" % ("FAIL" if bad.any() else "PASS"))
-    return 1 if bad.any() else 0
-
+    return compare(got, want, a.atol, a.rtol)
 
 if __name__ == "__main__":
     sys.exit(main())
