@@ -36,6 +36,7 @@
 #include "weft/Dialect/Weft/IR/WeftOps.h"
 #include "weft/Dialect/Weft/Transforms/Passes.h"
 #include "weft/Schedule/Passes.h"
+#include "weft/Target/Arm/Passes.h"
 #include "weft/Target/NVIDIA/Passes.h"
 
 void mlir::weft::registerAllDialects(DialectRegistry &registry) {
@@ -62,6 +63,7 @@ void mlir::weft::registerAllPasses() {
   weft::registerWeftToTilePasses();
   weft::registerTileToCPUPasses();
   weft::registerCPUPipelines();
+  weft::arm::registerArmPasses();
   weft::nvidia::registerNVIDIAPasses();
   weft::nvidia::registerLowerToNVVMPipeline();
 }

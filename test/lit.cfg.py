@@ -39,7 +39,8 @@ if mlir_threading == "off":
 tools = [ToolSubst("weft-opt", extra_args=threading_args),
          ToolSubst("weft-translate", extra_args=threading_args),
          "weft-compile", "weft-run", "mlir-opt", "mlir-translate", "llc",
-         "llvm-objdump", "llvm-readelf", "llvm-mc", "mlir-runner"]
+         "llvm-objdump", "llvm-readelf", "llvm-mc", "llvm-nm", "llvm-mca",
+         "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 # The runtime libraries mlir-runner programs call (printMemref*).
 mlir_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")

@@ -22,6 +22,69 @@ void weft_model_run(void **buffers);
 
 enum { kMaxBuffers = 256, kMaxRank = 16 };
 
+#if defined(__aarch64__)
+/* SME support routines of the AAPCS64 "lazy saving" scheme. Kernels built
+ * for `aarch64-sme2` are `__arm_locally_streaming __arm_new("za")`
+ * functions: their prologue commits a caller's pending lazy ZA save through
+ * __arm_tpidr2_save. Newer compiler-rt and libgcc ship these; Debian 12's
+ * do not, hence weak definitions here. The save block TPIDR2_EL0 points at
+ * is { void *za_save_buffer; uint16_t num_za_save_slices; ... }, and the
+ * buffer holds SVL_B rows of SVL_B bytes. */
+struct WeftTpidr2Block {
+  uint8_t *buffer;
+  uint16_t slices;
+};
+
+static uint64_t weftReadTpidr2(void) {
+  uint64_t value;
+  __asm__ volatile(".arch_extension sme\n mrs %0, tpidr2_el0" : "=r"(value));
+  return value;
+}
+
+static uint64_t weftStreamingBytes(void) {
+  uint64_t bytes;
+  __asm__ volatile(".arch_extension sme\n rdsvl %0, #1" : "=r"(bytes));
+  return bytes;
+}
+
+/* Copies ZA to (save) or from the block's buffer, one row of SVL_B bytes
+ * per slice; STR / LDR (ZA array vector) take the slice index in
+ * w12..w15. */
+static void weftCopyZa(const struct WeftTpidr2Block *block, int save) {
+  if (!block || !block->buffer)
+    return;
+  uint64_t rowBytes = weftStreamingBytes();
+  for (uint64_t row = 0; row < block->slices; ++row) {
+    register uint32_t slice __asm__("w12") = (uint32_t)row;
+    uint8_t *address = block->buffer + row * rowBytes;
+    if (save)
+      __asm__ volatile(".arch_extension sme\n str za[%w0, 0], [%1]"
+                       : : "r"(slice), "r"(address) : "memory");
+    else
+      __asm__ volatile(".arch_extension sme\n ldr za[%w0, 0], [%1]"
+                       : : "r"(slice), "r"(address) : "memory");
+  }
+}
+
+__attribute__((weak)) void __arm_tpidr2_save(void) {
+  weftCopyZa((const struct WeftTpidr2Block *)(uintptr_t)weftReadTpidr2(), 1);
+}
+
+__attribute__((weak)) void __arm_tpidr2_restore(void *blockAddress) {
+  weftCopyZa((const struct WeftTpidr2Block *)blockAddress, 0);
+}
+
+/* Commits a pending lazy save, then turns ZA off (PSTATE.ZA = 0). */
+__attribute__((weak)) void __arm_za_disable(void) {
+  if (weftReadTpidr2()) {
+    __arm_tpidr2_save();
+    __asm__ volatile(".arch_extension sme\n msr tpidr2_el0, xzr");
+  }
+  __asm__ volatile(".arch_extension sme\n smstop za" : : : "memory");
+}
+#endif
+
+
 struct Buffer {
   int isOutput;
   char dtype[8];

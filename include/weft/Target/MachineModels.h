@@ -31,6 +31,9 @@ schedule::MachineModel makeSm90a();
 schedule::MachineModel makeSm100a();
 schedule::MachineModel makeGfx942();
 schedule::MachineModel makeArmSme2();
+/// One Neoverse V2 core; not a --target of its own: the aarch64-sve2
+/// kernels schedule their inner loop on it (docs/arm.md).
+schedule::MachineModel makeNeoverseV2();
 
 /// Estimated cost of one op of `kind` doing `work` units (FLOPs, bytes or
 /// elements, as the machine's KindBinding for `kind` says).

@@ -9,6 +9,7 @@
 
 #include "weft/Conversion/TileToCPU/CPUCodegen.h"
 #include "weft/Conversion/TileToCPU/Passes.h"
+#include "weft/Target/Arm/Passes.h"
 
 #include "mlir/Dialect/Arith/Transforms/BufferDeallocationOpInterfaceImpl.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
@@ -26,6 +27,8 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/ArmSME/ArmSMEToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/ArmSVE/ArmSVEToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -66,10 +69,13 @@ void mlir::weft::registerCPUCodegenInterfaces(DialectRegistry &registry) {
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerArmSMEDialectTranslation(registry);
+  registerArmSVEDialectTranslation(registry);
 }
 
 ArrayRef<StringRef> mlir::weft::cpuTargetNames() {
-  static const StringRef names[] = {"host", "aarch64"};
+  static const StringRef names[] = {"host", "aarch64", "aarch64-sve2",
+                                    "aarch64-sme2"};
   return names;
 }
 
@@ -85,10 +91,22 @@ FailureOr<CPUTarget> mlir::weft::resolveCPUTarget(StringRef name) {
     target.features = llvm::join(features, ",");
     return target;
   }
-  if (name == "aarch64") {
+  // Vector-length agnostic code on the SVE targets: no vscale_range, so one
+  // object runs at every SVE / streaming vector length.
+  struct AArch64Target {
+    StringLiteral name, cpu, features, armVector;
+  };
+  static const AArch64Target aarch64Targets[] = {
+      {"aarch64", "generic", "+neon", ""},
+      {"aarch64-sve2", "neoverse-v2", "+v9a,+neon,+sve,+sve2", "sve"},
+      {"aarch64-sme2", "generic", "+v9a,+neon,+sve,+sve2,+sme,+sme2", "sme"}};
+  for (const AArch64Target &known : aarch64Targets) {
+    if (name != known.name)
+      continue;
     target.triple = "aarch64-unknown-linux-gnu";
-    target.cpu = "generic";
-    target.features = "+neon";
+    target.cpu = known.cpu.str();
+    target.features = known.features.str();
+    target.armVector = known.armVector.str();
     return target;
   }
   return failure();
@@ -173,26 +191,49 @@ std::string mlir::weft::signatureText(ArrayRef<BufferSignature> buffers) {
   return text;
 }
 
-LogicalResult mlir::weft::buildTileToLLVMPipeline(OpPassManager &pm) {
+std::string mlir::weft::tileToLLVMPipeline(StringRef armVector) {
+  arm::VectorVariant variant = arm::VectorVariant::None;
+  if (std::optional<arm::VectorVariant> parsed =
+          arm::parseVectorVariant(armVector))
+    variant = *parsed;
+  auto segment = [](std::string passes) {
+    return passes.empty() ? passes : passes + ",";
+  };
   // Upstream pass names, parsed: the textual pipeline is what
-  // `weft-opt` users can rerun stage by stage (docs/cpu.md).
-  const char *pipeline =
-      "weft-convert-tile-to-loops,"
-      "func.func(convert-elementwise-to-linalg),"
-      "one-shot-bufferize{bufferize-function-boundaries "
-      "allow-return-allocs-from-loops "
-      "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{hoist-static-allocs "
-      "modify-public-functions},canonicalize,"
-      "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-      "func.func(convert-linalg-to-loops),expand-strided-metadata,"
-      "lower-affine,convert-scf-to-cf,math-extend-to-supported-types,"
-      "convert-math-to-llvm,"
-      "convert-math-to-libm,arith-expand,convert-arith-to-llvm,"
-      "finalize-memref-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,"
-      "reconcile-unrealized-casts";
-  return parsePassPipeline(pipeline, pm, llvm::errs());
+  // `weft-opt` users can rerun stage by stage (docs/cpu.md, docs/arm.md).
+  return "weft-convert-tile-to-loops,"
+         "func.func(convert-elementwise-to-linalg),"
+         "one-shot-bufferize{bufferize-function-boundaries "
+         "allow-return-allocs-from-loops "
+         "function-boundary-type-conversion=identity-layout-map},"
+         "buffer-results-to-out-params{hoist-static-allocs "
+         "modify-public-functions},canonicalize,"
+         "buffer-deallocation-pipeline,convert-bufferization-to-memref," +
+         segment(arm::vectorizePipeline(variant)) +
+         "func.func(convert-linalg-to-loops),expand-strided-metadata,"
+         "lower-affine," +
+         segment(arm::beforeControlFlowPipeline(variant)) +
+         "convert-scf-to-cf," +
+         segment(arm::afterControlFlowPipeline(variant)) +
+         "math-extend-to-supported-types,"
+         "convert-math-to-llvm,"
+         "convert-math-to-libm,arith-expand,convert-arith-to-llvm,"
+         "finalize-memref-to-llvm,convert-func-to-llvm,convert-cf-to-llvm,"
+         "reconcile-unrealized-casts";
 }
+
+LogicalResult mlir::weft::buildTileToLLVMPipeline(OpPassManager &pm,
+                                                  StringRef armVector) {
+  return parsePassPipeline(tileToLLVMPipeline(armVector), pm, llvm::errs());
+}
+
+namespace {
+struct ArmPipelineOptions : public PassPipelineOptions<ArmPipelineOptions> {
+  Option<std::string> variant{*this, "variant",
+                              llvm::cl::desc("neon, sve or sme"),
+                              llvm::cl::init("sve")};
+};
+} // namespace
 
 void mlir::weft::registerCPUPipelines() {
   PassPipelineRegistration<>(
@@ -203,6 +244,22 @@ void mlir::weft::registerCPUPipelines() {
         // The pipeline is a constant string that parses; see the test.
         if (failed(buildTileToLLVMPipeline(pm)))
           llvm::report_fatal_error("weft-lower-tile-to-llvm does not parse");
+      });
+  PassPipelineRegistration<ArmPipelineOptions>(
+      "weft-lower-tile-to-arm",
+      "The CPU pipeline with the Arm kernels: tile.dot on SVE vectors "
+      "(variant=sve) or SME ZA tiles in streaming mode (variant=sme); "
+      "variant=neon is weft-lower-tile-to-llvm",
+      [](OpPassManager &pm, const ArmPipelineOptions &options) {
+        // An unknown variant reaches the vectorizer, which reports it.
+        if (!arm::parseVectorVariant(options.variant)) {
+          arm::WeftArmVectorizeDotsOptions vectorize;
+          vectorize.variant = options.variant;
+          pm.addPass(arm::createWeftArmVectorizeDots(vectorize));
+          return;
+        }
+        if (failed(buildTileToLLVMPipeline(pm, options.variant)))
+          llvm::report_fatal_error("weft-lower-tile-to-arm does not parse");
       });
 }
 
@@ -275,11 +332,14 @@ LogicalResult mlir::weft::emitCPUObject(ModuleOp module,
       func->setAttr("llvm.linkage", internal);
 
   PassManager pm(ctx);
-  if (failed(buildTileToLLVMPipeline(pm)) || failed(pm.run(module)))
+  if (failed(buildTileToLLVMPipeline(pm, target.armVector)) ||
+      failed(pm.run(module)))
     return failure();
 
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
+  registerArmSMEDialectTranslation(*ctx);
+  registerArmSVEDialectTranslation(*ctx);
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext, "weft_model");

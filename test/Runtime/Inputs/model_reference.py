@@ -44,12 +44,18 @@ def main():
     x = np.load(args.files[0])
     got = np.load(args.files[1]).astype(np.float64)
     want = bench_cpu.NumpyModel(args.model).run(x).astype(np.float64)
+    return compare(got, want, args.atol, args.rtol)
+
+
+def compare(got, want, atol, rtol):
+    """numpy.allclose rule; prints the max error and `numpy check:
+    PASS|FAIL`, returns the exit status."""
     if got.shape != want.shape:
         print("shape %s, expected %s" % (got.shape, want.shape))
         print("numpy check: FAIL")
         return 1
     err = np.abs(got - want)
-    bad = ~(err <= args.atol + args.rtol * np.abs(want))
+    bad = ~(err <= atol + rtol * np.abs(want))
     print("max abs err %.3e, %d mismatches" % (err.max(), bad.sum()))
     print("numpy check: %s" % ("FAIL" if bad.any() else "PASS"))
     return 1 if bad.any() else 0

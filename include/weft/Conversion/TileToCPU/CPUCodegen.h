@@ -34,13 +34,18 @@ struct CPUTarget {
   std::string triple;
   std::string cpu;
   std::string features;
+  /// Explicit Arm vectorization of the dot kernels: "" (none, LLVM's loop
+  /// vectorizer only), "sve" or "sme" (weft-arm-vectorize-dots).
+  std::string armVector;
 };
 
 /// The known CPU target names.
 ArrayRef<StringRef> cpuTargetNames();
 
-/// Resolves `host` (the machine we run on, with all its features) or
-/// `aarch64` (generic Armv8-A with NEON); failure for anything else.
+/// Resolves `host` (the machine we run on, with all its features),
+/// `aarch64` (generic Armv8-A with NEON), `aarch64-sve2` (Armv9-A, SVE2
+/// kernels, tuned for Neoverse V2) or `aarch64-sme2` (Armv9-A with SME2,
+/// ZA outer-product kernels); failure for anything else.
 FailureOr<CPUTarget> resolveCPUTarget(StringRef name);
 
 /// One buffer of the entry point: a model input or output.
@@ -59,10 +64,16 @@ FailureOr<std::vector<BufferSignature>> signatureOf(ModuleOp module);
 std::string numpyType(Type elementType);
 
 /// Adds the passes from tile programs (weft-tile-kernels' output) to the
-/// LLVM dialect.
-LogicalResult buildTileToLLVMPipeline(OpPassManager &pm);
+/// LLVM dialect; `armVector` ("sve" / "sme") adds the Arm kernels.
+LogicalResult buildTileToLLVMPipeline(OpPassManager &pm,
+                                      StringRef armVector = "");
 
-/// Registers `weft-lower-tile-to-llvm`, the pipeline above.
+/// The textual form of that pipeline.
+std::string tileToLLVMPipeline(StringRef armVector = "");
+
+/// Registers `weft-lower-tile-to-llvm`, the pipeline above, and
+/// `weft-lower-tile-to-arm{variant=neon|sve|sme}`, the same with the Arm
+/// kernels.
 void registerCPUPipelines();
 
 /// Lowers the module to the LLVM dialect, translates it, adds the entry

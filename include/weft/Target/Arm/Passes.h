@@ -1,0 +1,53 @@
+//===- Passes.h - Arm lowering passes ---------------------------*- C++ -*-===//
+//
+// Vectorized lowering of tile programs for AArch64: SVE (scalable vectors
+// with predicated tails) and SME (outer products into ZA tiles in
+// streaming mode), on top of the generic CPU path (docs/arm.md).
+//
+//===----------------------------------------------------------------------===//
+#ifndef WEFT_TARGET_ARM_PASSES_H
+#define WEFT_TARGET_ARM_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+#include <string>
+
+namespace mlir::weft::arm {
+
+#define GEN_PASS_DECL
+#include "weft/Target/Arm/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "weft/Target/Arm/Passes.h.inc"
+
+/// The Arm vector extensions the lowering targets.
+enum class VectorVariant { None, SVE, SME };
+
+/// Parses "neon" (no explicit vectorization: LLVM's loop vectorizer),
+/// "sve" or "sme".
+std::optional<VectorVariant> parseVectorVariant(StringRef name);
+
+/// Passes inserted into the CPU pipeline after buffer deallocation (before
+/// linalg becomes loops): the dot vectorization. Empty for None.
+std::string vectorizePipeline(VectorVariant variant);
+
+/// Passes inserted before `convert-scf-to-cf`: vector / ZA legalization and
+/// streaming-mode entry (SME), empty otherwise.
+std::string beforeControlFlowPipeline(VectorVariant variant);
+
+/// Passes inserted after `convert-scf-to-cf`: ZA tile allocation and the
+/// ArmSME conversion to LLVM (SME), then the vector conversion to LLVM
+/// with the ArmSVE ops.
+std::string afterControlFlowPipeline(VectorVariant variant);
+
+} // namespace mlir::weft::arm
+
+#endif // WEFT_TARGET_ARM_PASSES_H

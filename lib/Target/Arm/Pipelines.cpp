@@ -1,0 +1,63 @@
+//===- Pipelines.cpp - the Arm segments of the CPU pipeline ---------------===//
+//
+// Upstream pass names, as text: the CPU pipeline (CPUCodegen.cpp) splices
+// them in, and `weft-opt --pass-pipeline` users can rerun them. The SME
+// order follows upstream's own lowering: vector legalization for ZA tiles,
+// vector / arith to ArmSME, ZA tile loads / stores to loops, streaming mode
+// and a fresh ZA for every function holding ArmSME ops, control flow, then
+// tile allocation inside -convert-arm-sme-to-llvm (which needs CFG form).
+//
+//===----------------------------------------------------------------------===//
+
+#include "weft/Target/Arm/Passes.h"
+
+using namespace mlir;
+using namespace mlir::weft::arm;
+
+std::optional<VectorVariant>
+mlir::weft::arm::parseVectorVariant(StringRef name) {
+  if (name == "neon")
+    return VectorVariant::None;
+  if (name == "sve")
+    return VectorVariant::SVE;
+  if (name == "sme")
+    return VectorVariant::SME;
+  return std::nullopt;
+}
+
+std::string mlir::weft::arm::vectorizePipeline(VectorVariant variant) {
+  switch (variant) {
+  case VectorVariant::None: return "";
+  // The schedule-driven software pipelining of the k loop (prefetch=-1)
+  // carries the loaded operands in iter_args, and without modulo variable
+  // expansion LLVM rotates them with register moves: llvm-mca on Neoverse
+  // V2 measures the pipelined loop slower (docs/arm.md), so the compiled
+  // kernels keep the loads in their step and leave the overlap to the
+  // out-of-order core.
+  case VectorVariant::SVE:
+    return "weft-arm-vectorize-dots{variant=sve prefetch=0}";
+  case VectorVariant::SME: return "weft-arm-vectorize-dots{variant=sme}";
+  }
+  return "";
+}
+
+std::string mlir::weft::arm::beforeControlFlowPipeline(VectorVariant variant) {
+  if (variant != VectorVariant::SME)
+    return "";
+  return "arm-sme-vector-legalization,canonicalize,cse,"
+         "func.func(convert-arith-to-arm-sme,convert-vector-to-arm-sme),"
+         "convert-arm-sme-to-scf,convert-vector-to-scf{full-unroll},"
+         "func.func(enable-arm-streaming{streaming-mode=streaming-locally "
+         "za-mode=new-za if-required-by-ops})";
+}
+
+std::string mlir::weft::arm::afterControlFlowPipeline(VectorVariant variant) {
+  switch (variant) {
+  case VectorVariant::None: return "";
+  case VectorVariant::SVE: return "convert-vector-to-llvm{enable-arm-sve}";
+  case VectorVariant::SME:
+    return "func.func(convert-arm-sme-to-llvm),canonicalize,cse,"
+           "convert-vector-to-llvm{enable-arm-sve}";
+  }
+  return "";
+}
