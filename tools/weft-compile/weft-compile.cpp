@@ -52,7 +52,7 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
 static cl::opt<std::string>
     target("target", cl::init("sm_90a"),
            cl::desc("machine to compile for (sm_80, sm_90a, sm_100a, gfx942, "
-                    "arm-sme2; host, aarch64: native CPU code)"));
+                    "gfx950, arm-sme2; host, aarch64: native CPU code)"));
 static cl::opt<std::string> outputDir("o", cl::init("weft-out"),
                                       cl::desc("output directory"));
 static cl::list<std::string>
