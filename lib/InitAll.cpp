@@ -36,6 +36,7 @@
 #include "weft/Dialect/Weft/IR/WeftOps.h"
 #include "weft/Dialect/Weft/Transforms/Passes.h"
 #include "weft/Schedule/Passes.h"
+#include "weft/Target/AMD/Passes.h"
 #include "weft/Target/NVIDIA/Passes.h"
 
 void mlir::weft::registerAllDialects(DialectRegistry &registry) {
@@ -64,4 +65,6 @@ void mlir::weft::registerAllPasses() {
   weft::registerCPUPipelines();
   weft::nvidia::registerNVIDIAPasses();
   weft::nvidia::registerLowerToNVVMPipeline();
+  weft::amd::registerAMDPasses();
+  weft::amd::registerLowerToROCDLPipeline();
 }
