@@ -164,6 +164,8 @@ private:
   int64_t partitions = 0;
   int64_t ldsBytes = 0;
   llvm::DenseMap<Operation *, StagedLoad> stagedLoads;
+  /// The same loads in program order (LDS layout and emission order).
+  SmallVector<Operation *> stagedOrder;
   /// Loop results and channel values that are accumulators in registers.
   llvm::DenseMap<Value, Fragments> fragments;
   /// Channels whose payload stays in registers (put by the only partition,
@@ -196,7 +198,7 @@ LogicalResult KernelEmitter::planLoop(scf::ForOp loop) {
   if (dotStage < 0)
     return success();
   int64_t minDistance = std::numeric_limits<int64_t>::max();
-  SmallVector<StagedLoad *> loads;
+  SmallVector<Operation *> loads;
   for (tile::LoadOp load : loop.getBody()->getOps<tile::LoadOp>()) {
     auto type = cast<RankedTensorType>(load.getType());
     for (Operation *user : load->getUsers()) {
@@ -228,14 +230,16 @@ LogicalResult KernelEmitter::planLoop(scf::ForOp loop) {
     staged.bytes = alignTo(type.getNumElements() * 2, kLdsAlignment);
     staged.offset = ldsBytes;
     ldsBytes += staged.buffers * staged.bytes;
-    loads.push_back(&stagedLoads.insert({load, staged}).first->second);
+    stagedOrder.push_back(load);
+    loads.push_back(load);
+    stagedLoads[load] = staged;
   }
   // One barrier per iteration orders either "write, barrier, read" (every
   // load in the MFMAs' iteration) or "barrier, prefetch, read, write"; a
   // loop mixing both uses the first.
   if (minDistance == 0)
-    for (StagedLoad *staged : loads)
-      staged->distance = 0;
+    for (Operation *load : loads)
+      stagedLoads[load].distance = 0;
   return success();
 }
 
@@ -311,7 +315,8 @@ LogicalResult KernelEmitter::run(ModuleOp module) {
   builder.setInsertionPointToStart(&kernel.getBody().front());
   threadId = gpu::ThreadIdOp::create(builder, loc, gpu::Dimension::x);
   ldsPool = memref::GetGlobalOp::create(builder, loc, poolType, "__weft_lds");
-  for (auto &[op, staged] : stagedLoads) {
+  for (Operation *op : stagedOrder) {
+    StagedLoad &staged = stagedLoads[op];
     auto type = cast<RankedTensorType>(staged.load.getType());
     auto viewType = MemRefType::get(
         {staged.buffers, type.getDimSize(0), type.getDimSize(1)},
@@ -616,8 +621,28 @@ KernelEmitter::emitGlobalLoad(StagedLoad &staged, scf::ForOp loop, Value iv,
         builder, loc, vectorType,
         DenseElementsAttr::get(vectorType, builder.getZeroAttr(
                                                type.getElementType())));
-    result.push_back(vector::MaskedLoadOp::create(
-        builder, loc, vectorType, source, ValueRange{row, column}, mask, zero));
+    // Interior pieces (all of them but the edges) take one 16-byte load;
+    // the masked form is scalarized by the back end.
+    Value whole = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                        count, constantIndex(kCopyElements));
+    auto ifOp = scf::IfOp::create(builder, loc, TypeRange{vectorType}, whole,
+                                  /*withElse=*/true);
+    {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      scf::YieldOp::create(builder, loc,
+                           ValueRange{vector::LoadOp::create(
+                               builder, loc, vectorType, source,
+                               ValueRange{row, column})});
+      builder.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      scf::YieldOp::create(
+          builder, loc,
+          ValueRange{vector::MaskedLoadOp::create(builder, loc, vectorType,
+                                                  source,
+                                                  ValueRange{row, column},
+                                                  mask, zero)});
+    }
+    result.push_back(ifOp.getResult(0));
   }
   return result;
 }
