@@ -482,17 +482,23 @@ KernelEmitter::waveTiling(Operation *op, RankedTensorType acc,
   int64_t m = acc.getRank() == 2 ? acc.getDimSize(0) : 0;
   int64_t n = acc.getRank() == 2 ? acc.getDimSize(1) : 0;
   WaveTiling tiling;
-  tiling.mfma = mfma;
   tiling.wavesM = waves >= 2 ? 2 : 1;
   tiling.wavesN = waves / tiling.wavesM;
-  if (waves < 1 || tiling.wavesM * tiling.wavesN != waves ||
-      m % (mfma.m * tiling.wavesM) || n % (mfma.m * tiling.wavesN))
-    return op->emitError("MFMA needs the ")
-           << m << " x " << n << " accumulator to split into " << mfma.m
-           << " x " << mfma.m << " tiles over " << waves << " waves";
-  tiling.tilesM = m / (mfma.m * tiling.wavesM);
-  tiling.tilesN = n / (mfma.m * tiling.wavesN);
-  return tiling;
+  // The 32 x 32 MFMA where the wave's corner allows (half the LDS reads per
+  // FLOP), else 16 x 16 (gfx942: 16x16x16, gfx950: 16x16x32).
+  MfmaShape small{16, mfma.k * 2, mfma.kPerLane};
+  for (const MfmaShape &shape : {mfma, small}) {
+    if (waves < 1 || tiling.wavesM * tiling.wavesN != waves ||
+        m % (shape.m * tiling.wavesM) || n % (shape.m * tiling.wavesN))
+      continue;
+    tiling.mfma = shape;
+    tiling.tilesM = m / (shape.m * tiling.wavesM);
+    tiling.tilesN = n / (shape.m * tiling.wavesN);
+    return tiling;
+  }
+  return op->emitError("MFMA needs the ")
+         << m << " x " << n << " accumulator to split into 32 x 32 or 16 x 16 "
+         << "tiles over " << waves << " waves";
 }
 
 KernelEmitter::WavePosition
@@ -553,11 +559,6 @@ KernelEmitter::emitGlobalLoad(StagedLoad &staged, scf::ForOp loop, Value iv,
   int64_t rows = type.getDimSize(0), columns = type.getDimSize(1);
   int64_t piecesPerRow = columns / kCopyElements;
   int64_t pieces = rows * piecesPerRow;
-  if (pieces % group.threads != 0)
-    return load.emitError("a ")
-           << rows << " x " << columns << " tile is " << pieces
-           << " 16-byte pieces, not a multiple of the group's "
-           << group.threads << " threads";
   SmallVector<Value> offsets;
   for (Value offset : load.getOffsets()) {
     FailureOr<Value> at = scalarAt(offset, loop, iv);
@@ -568,9 +569,15 @@ KernelEmitter::emitGlobalLoad(StagedLoad &staged, scf::ForOp loop, Value iv,
   Value source = lookup(load.getSource());
   auto vectorType = VectorType::get({kCopyElements}, type.getElementType());
   SmallVector<Value> result;
-  for (int64_t q = 0; q < pieces / group.threads; ++q) {
+  int64_t rounds = llvm::divideCeil(pieces, group.threads);
+  for (int64_t q = 0; q < rounds; ++q) {
     Value piece = arith::AddIOp::create(builder, loc, group.localThread,
                                         constantIndex(q * group.threads));
+    // In a last, partial round the threads past the tile reread its last
+    // piece (emitLdsWrite does not store it).
+    if ((q + 1) * group.threads > pieces)
+      piece = arith::MinUIOp::create(builder, loc, piece,
+                                     constantIndex(pieces - 1));
     Value row = arith::AddIOp::create(
         builder, loc, offsets[0],
         arith::DivUIOp::create(builder, loc, piece, constantIndex(piecesPerRow)));
@@ -653,8 +660,8 @@ KernelEmitter::emitGuardedGlobalLoad(StagedLoad &staged, scf::ForOp loop,
                                      ThreadGroup &group) {
   Location loc = staged.load.getLoc();
   auto type = cast<RankedTensorType>(staged.load.getType());
-  int64_t count =
-      type.getNumElements() / kCopyElements / std::max<int64_t>(1, group.threads);
+  int64_t count = (int64_t)llvm::divideCeil(type.getNumElements() / kCopyElements,
+                                   std::max<int64_t>(1, group.threads));
   auto vectorType = VectorType::get({kCopyElements}, type.getElementType());
   SmallVector<Type> types(count, vectorType);
   Value inRange =
@@ -680,10 +687,20 @@ void KernelEmitter::emitLdsWrite(StagedLoad &staged, ValueRange pieces,
   Location loc = staged.load.getLoc();
   auto type = cast<RankedTensorType>(staged.load.getType());
   int64_t piecesPerRow = type.getDimSize(1) / kCopyElements;
+  int64_t total = type.getNumElements() / kCopyElements;
   for (auto [q, value] : llvm::enumerate(pieces)) {
     Value piece = arith::AddIOp::create(
         builder, loc, group.localThread,
         constantIndex(int64_t(q) * group.threads));
+    OpBuilder::InsertionGuard guard(builder);
+    if ((int64_t(q) + 1) * group.threads > total) {
+      auto inside = scf::IfOp::create(
+          builder, loc,
+          arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult, piece,
+                                constantIndex(total)),
+          /*withElse=*/false);
+      builder.setInsertionPointToStart(&inside.getThenRegion().front());
+    }
     Value row =
         arith::DivUIOp::create(builder, loc, piece, constantIndex(piecesPerRow));
     Value column = arith::MulIOp::create(

@@ -1,6 +1,6 @@
 // What weft-convert-pipe-to-amdgpu cannot lower is a located error and a
 // non-zero exit: LDS buffers beyond the chip's LDS, machines that are not AMD
-// chips, tiles whose 16-byte pieces do not spread evenly over the wave group,
+// chips, accumulators that do not split into MFMA tiles over the waves,
 // f32 MFMA operands, ops it has no lowering for, and a missing machine model.
 // RUN: split-file %s %t
 // More buffers than the schedule chose: 9 of each 16 KB tile.
@@ -19,7 +19,7 @@
 
 // LDS: error: LDS buffers need 294912 bytes; gfx942 has 65536
 // NVIDIA: error: machine 'sm_90a' is not an AMD chip this lowering knows (gfx942, gfx950)
-// THIN: thin.mlir:{{[0-9]+}}:{{[0-9]+}}: error: a 64 x 16 tile is 128 16-byte pieces, not a multiple of the group's 256 threads
+// THIN: thin.mlir:{{[0-9]+}}:{{[0-9]+}}: error: MFMA needs the 48 x 48 accumulator to split into 32 x 32 or 16 x 16 tiles over 4 waves
 // F32: f32.mlir:{{[0-9]+}}:{{[0-9]+}}: error: MFMA operands are 2-D f16 / bf16 tiles on gfx950
 // REDUCE: reduce.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'tile.reduce' is not lowered to AMD kernels yet (gfx942)
 
@@ -27,17 +27,17 @@
 func.func @gemm(%a: memref<?x?xf16>, %b: memref<?x?xf16>, %c: memref<?x?xf32>, %k: index) {
   %c0 = arith.constant 0 : index
   %c16 = arith.constant 16 : index
-  %c64 = arith.constant 64 : index
+  %c48 = arith.constant 48 : index
   %px = tile.program_id x
-  %m = arith.muli %px, %c64 : index
-  %zero = arith.constant dense<0.0> : tensor<64x64xf32>
-  %acc = scf.for %kk = %c0 to %k step %c16 iter_args(%acc_it = %zero) -> tensor<64x64xf32> {
-    %at = tile.load %a[%m, %kk] : memref<?x?xf16> -> tensor<64x16xf16>
-    %bt = tile.load %b[%kk, %c0] : memref<?x?xf16> -> tensor<16x64xf16>
-    %d = tile.dot %at, %bt, %acc_it : tensor<64x16xf16>, tensor<16x64xf16> -> tensor<64x64xf32>
-    scf.yield %d : tensor<64x64xf32>
+  %m = arith.muli %px, %c48 : index
+  %zero = arith.constant dense<0.0> : tensor<48x48xf32>
+  %acc = scf.for %kk = %c0 to %k step %c16 iter_args(%acc_it = %zero) -> tensor<48x48xf32> {
+    %at = tile.load %a[%m, %kk] : memref<?x?xf16> -> tensor<48x16xf16>
+    %bt = tile.load %b[%kk, %c0] : memref<?x?xf16> -> tensor<16x48xf16>
+    %d = tile.dot %at, %bt, %acc_it : tensor<48x16xf16>, tensor<16x48xf16> -> tensor<48x48xf32>
+    scf.yield %d : tensor<48x48xf32>
   }
-  tile.store %acc, %c[%m, %c0] : tensor<64x64xf32>, memref<?x?xf32>
+  tile.store %acc, %c[%m, %c0] : tensor<48x48xf32>, memref<?x?xf32>
   return
 }
 
