@@ -40,10 +40,28 @@ using namespace mlir::weft;
 namespace {
 
 constexpr int64_t kWaveSize = 64;
-/// Elements per global -> LDS copy: 16 bytes of 16-bit types.
-constexpr int64_t kCopyElements = 8;
+/// Bytes per global -> LDS copy (global_load_dwordx4 / ds_write_b128).
+constexpr int64_t kCopyBytes = 16;
 /// LDS buffers start on 16-byte boundaries (ds_write_b128 / ds_read_b128).
 constexpr int64_t kLdsAlignment = 16;
+
+int64_t elementBytes(Type type) {
+  return (type.getIntOrFloatBitWidth() + 7) / 8;
+}
+
+/// Elements of `type` in one 16-byte copy.
+int64_t copyElements(Type type) { return kCopyBytes / elementBytes(type); }
+
+/// fp8 operands MFMA takes on `chip`: FNUZ on gfx942, OCP on gfx950.
+bool isMfmaFp8(Type type, StringRef chip) {
+  if (chip == "gfx950")
+    return isa<Float8E4M3FNType, Float8E5M2Type>(type);
+  return isa<Float8E4M3FNUZType, Float8E5M2FNUZType>(type);
+}
+
+bool isMfmaOperand(Type type, StringRef chip) {
+  return type.isF16() || type.isBF16() || isMfmaFp8(type, chip);
+}
 
 int64_t alignTo(int64_t value, int64_t alignment) {
   return (value + alignment - 1) / alignment * alignment;
@@ -90,10 +108,7 @@ struct ThreadGroup {
 class KernelEmitter {
 public:
   KernelEmitter(func::FuncOp func, StringRef chip, pipe::MachineAttr machine)
-      : func(func), chip(chip), machine(machine), builder(func.getContext()) {
-    if (chip == "gfx950")
-      mfma = MfmaShape{32, 16, 8};
-  }
+      : func(func), chip(chip), machine(machine), builder(func.getContext()) {}
 
   LogicalResult run(ModuleOp module);
 
@@ -108,6 +123,7 @@ private:
   LogicalResult emitGet(pipe::GetOp get);
   LogicalResult emitStore(tile::StoreOp store, ThreadGroup &group);
   FailureOr<WaveTiling> waveTiling(Operation *op, RankedTensorType acc,
+                                   Type operand,
                                    int64_t threads);
   /// Global -> registers: this thread's 16-byte pieces of `load`'s tile
   /// with the loop's induction variable at `iv`.
@@ -159,7 +175,6 @@ private:
   pipe::MachineAttr machine;
   OpBuilder builder;
   IRMapping mapping;
-  MfmaShape mfma;
   int64_t blockThreads = 0;
   int64_t partitions = 0;
   int64_t ldsBytes = 0;
@@ -209,13 +224,13 @@ LogicalResult KernelEmitter::planLoop(scf::ForOp loop) {
                << chip;
     }
     Type element = type.getElementType();
-    if (type.getRank() != 2 || !(element.isF16() || element.isBF16()))
-      return load.emitError("MFMA operands are 2-D f16 / bf16 tiles on ")
-             << chip;
-    if (type.getDimSize(1) % kCopyElements != 0)
+    if (type.getRank() != 2 || !isMfmaOperand(element, chip))
+      return load.emitError("MFMA operands are 2-D f16 / bf16 / fp8 (")
+             << (chip == "gfx950" ? "OCP" : "FNUZ") << ") tiles on " << chip;
+    if (type.getDimSize(1) % copyElements(element) != 0)
       return load.emitError("tile rows are copied in 16-byte pieces; ")
              << type.getDimSize(1) << " elements is not a multiple of "
-             << kCopyElements;
+             << copyElements(element);
     auto placement = load->getAttrOfType<pipe::PlacementAttr>("pipe.placement");
     StagedLoad staged;
     staged.load = load;
@@ -227,7 +242,8 @@ LogicalResult KernelEmitter::planLoop(scf::ForOp loop) {
     // ahead of the reads of the oldest copy.
     staged.distance = std::min<int64_t>(dotStage - stage, staged.buffers - 1);
     minDistance = std::min(minDistance, staged.distance);
-    staged.bytes = alignTo(type.getNumElements() * 2, kLdsAlignment);
+    staged.bytes =
+        alignTo(type.getNumElements() * elementBytes(element), kLdsAlignment);
     staged.offset = ldsBytes;
     ldsBytes += staged.buffers * staged.bytes;
     stagedOrder.push_back(load);
@@ -476,7 +492,7 @@ LogicalResult KernelEmitter::emitWarpSpecialize(pipe::WarpSpecializeOp ws) {
 }
 
 FailureOr<WaveTiling>
-KernelEmitter::waveTiling(Operation *op, RankedTensorType acc,
+KernelEmitter::waveTiling(Operation *op, RankedTensorType acc, Type operand,
                           int64_t threads) {
   int64_t waves = threads / kWaveSize;
   int64_t m = acc.getRank() == 2 ? acc.getDimSize(0) : 0;
@@ -486,7 +502,11 @@ KernelEmitter::waveTiling(Operation *op, RankedTensorType acc,
   tiling.wavesN = waves / tiling.wavesM;
   // The 32 x 32 MFMA where the wave's corner allows (half the LDS reads per
   // FLOP), else 16 x 16 (gfx942: 16x16x16, gfx950: 16x16x32).
-  MfmaShape small{16, mfma.k * 2, mfma.kPerLane};
+  // Per lane: 4 16-bit elements on gfx942, 8 on gfx950 and for fp8.
+  int64_t kPerLane =
+      (chip == "gfx950" || elementBytes(operand) == 1) ? 8 : 4;
+  MfmaShape mfma{32, kPerLane * 2, kPerLane};
+  MfmaShape small{16, kPerLane * 4, kPerLane};
   for (const MfmaShape &shape : {mfma, small}) {
     if (waves < 1 || tiling.wavesM * tiling.wavesN != waves ||
         m % (shape.m * tiling.wavesM) || n % (shape.m * tiling.wavesN))
@@ -557,7 +577,8 @@ KernelEmitter::emitGlobalLoad(StagedLoad &staged, scf::ForOp loop, Value iv,
   Location loc = load.getLoc();
   auto type = cast<RankedTensorType>(load.getType());
   int64_t rows = type.getDimSize(0), columns = type.getDimSize(1);
-  int64_t piecesPerRow = columns / kCopyElements;
+  int64_t copy = copyElements(type.getElementType());
+  int64_t piecesPerRow = columns / copy;
   int64_t pieces = rows * piecesPerRow;
   SmallVector<Value> offsets;
   for (Value offset : load.getOffsets()) {
@@ -567,7 +588,7 @@ KernelEmitter::emitGlobalLoad(StagedLoad &staged, scf::ForOp loop, Value iv,
     offsets.push_back(*at);
   }
   Value source = lookup(load.getSource());
-  auto vectorType = VectorType::get({kCopyElements}, type.getElementType());
+  auto vectorType = VectorType::get({copy}, type.getElementType());
   SmallVector<Value> result;
   int64_t rounds = llvm::divideCeil(pieces, group.threads);
   for (int64_t q = 0; q < rounds; ++q) {
@@ -587,7 +608,7 @@ KernelEmitter::emitGlobalLoad(StagedLoad &staged, scf::ForOp loop, Value iv,
             builder, loc,
             arith::RemUIOp::create(builder, loc, piece,
                                    constantIndex(piecesPerRow)),
-            constantIndex(kCopyElements)));
+            constantIndex(copy)));
     if (!load.getMasked()) {
       result.push_back(vector::LoadOp::create(builder, loc, vectorType, source,
                                               ValueRange{row, column}));
@@ -605,7 +626,7 @@ KernelEmitter::emitGlobalLoad(StagedLoad &staged, scf::ForOp loop, Value iv,
         column);
     Value count = arith::SelectOp::create(
         builder, loc, rowOk,
-        arith::MinUIOp::create(builder, loc, left, constantIndex(kCopyElements)),
+        arith::MinUIOp::create(builder, loc, left, constantIndex(copy)),
         constantIndex(0));
     Value any = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ne,
                                       count, constantIndex(0));
@@ -613,13 +634,15 @@ KernelEmitter::emitGlobalLoad(StagedLoad &staged, scf::ForOp loop, Value iv,
     column = arith::SelectOp::create(builder, loc, any, column, constantIndex(0));
     // lane e of the piece is read when e < count (a compare, not
     // vector.create_mask, which the GPU conversions do not lower).
-    auto laneType = VectorType::get({kCopyElements}, builder.getI32Type());
+    auto laneType = VectorType::get({copy}, builder.getI32Type());
+    SmallVector<int32_t> lanes(copy);
+    for (int64_t e = 0; e < copy; ++e)
+      lanes[e] = int32_t(e);
     Value mask = arith::CmpIOp::create(
         builder, loc, arith::CmpIPredicate::ult,
         arith::ConstantOp::create(
             builder, loc, laneType,
-            DenseElementsAttr::get(
-                laneType, ArrayRef<int32_t>{0, 1, 2, 3, 4, 5, 6, 7})),
+            DenseElementsAttr::get(laneType, ArrayRef<int32_t>(lanes))),
         vector::BroadcastOp::create(
             builder, loc, laneType,
             arith::IndexCastUIOp::create(builder, loc, builder.getI32Type(),
@@ -631,7 +654,7 @@ KernelEmitter::emitGlobalLoad(StagedLoad &staged, scf::ForOp loop, Value iv,
     // Interior pieces (all of them but the edges) take one 16-byte load;
     // the masked form is scalarized by the back end.
     Value whole = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
-                                        count, constantIndex(kCopyElements));
+                                        count, constantIndex(copy));
     auto ifOp = scf::IfOp::create(builder, loc, TypeRange{vectorType}, whole,
                                   /*withElse=*/true);
     {
@@ -660,9 +683,10 @@ KernelEmitter::emitGuardedGlobalLoad(StagedLoad &staged, scf::ForOp loop,
                                      ThreadGroup &group) {
   Location loc = staged.load.getLoc();
   auto type = cast<RankedTensorType>(staged.load.getType());
-  int64_t count = (int64_t)llvm::divideCeil(type.getNumElements() / kCopyElements,
-                                   std::max<int64_t>(1, group.threads));
-  auto vectorType = VectorType::get({kCopyElements}, type.getElementType());
+  int64_t copy = copyElements(type.getElementType());
+  int64_t count = (int64_t)llvm::divideCeil(type.getNumElements() / copy,
+                                            std::max<int64_t>(1, group.threads));
+  auto vectorType = VectorType::get({copy}, type.getElementType());
   SmallVector<Type> types(count, vectorType);
   Value inRange =
       arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::slt, iv, upper);
@@ -686,8 +710,9 @@ void KernelEmitter::emitLdsWrite(StagedLoad &staged, ValueRange pieces,
                                  Value buffer, ThreadGroup &group) {
   Location loc = staged.load.getLoc();
   auto type = cast<RankedTensorType>(staged.load.getType());
-  int64_t piecesPerRow = type.getDimSize(1) / kCopyElements;
-  int64_t total = type.getNumElements() / kCopyElements;
+  int64_t copy = copyElements(type.getElementType());
+  int64_t piecesPerRow = type.getDimSize(1) / copy;
+  int64_t total = type.getNumElements() / copy;
   for (auto [q, value] : llvm::enumerate(pieces)) {
     Value piece = arith::AddIOp::create(
         builder, loc, group.localThread,
@@ -706,7 +731,7 @@ void KernelEmitter::emitLdsWrite(StagedLoad &staged, ValueRange pieces,
     Value column = arith::MulIOp::create(
         builder, loc,
         arith::RemUIOp::create(builder, loc, piece, constantIndex(piecesPerRow)),
-        constantIndex(kCopyElements));
+        constantIndex(copy));
     vector::StoreOp::create(builder, loc, value, staged.view,
                             ValueRange{buffer, row, column});
   }
@@ -720,10 +745,11 @@ LogicalResult KernelEmitter::emitMfmaDot(tile::DotOp dot, Fragments &acc,
   auto rhsType = cast<RankedTensorType>(dot.getRhs().getType());
   auto resultType = cast<RankedTensorType>(dot.getType());
   Type element = lhsType.getElementType();
-  if (!(element.isF16() || element.isBF16()) ||
+  if (!isMfmaOperand(element, chip) ||
       rhsType.getElementType() != element ||
       !resultType.getElementType().isF32())
-    return dot.emitError("MFMA GEMMs take f16 or bf16 operands into f32 on ")
+    return dot.emitError("MFMA GEMMs take f16, bf16 or fp8 operands into f32 "
+                         "on ")
            << chip;
   auto lhsLoad = dot.getLhs().getDefiningOp<tile::LoadOp>();
   auto rhsLoad = dot.getRhs().getDefiningOp<tile::LoadOp>();
@@ -833,7 +859,11 @@ LogicalResult KernelEmitter::emitPipelinedLoop(scf::ForOp loop,
     if (!zero || !dot || dot.getAcc() != iterArg)
       return loop.emitError("a loop-carried tile must be an MFMA "
                             "accumulator starting at zero");
-    FailureOr<WaveTiling> tiling = waveTiling(dot, tensor, group.threads);
+    FailureOr<WaveTiling> tiling =
+        waveTiling(dot, tensor,
+                   cast<RankedTensorType>(dot.getLhs().getType())
+                       .getElementType(),
+                   group.threads);
     if (failed(tiling))
       return failure();
     auto accType = VectorType::get({tiling->mfma.accumulatorElements()},

@@ -20,7 +20,7 @@
 // LDS: error: LDS buffers need 294912 bytes; gfx942 has 65536
 // NVIDIA: error: machine 'sm_90a' is not an AMD chip this lowering knows (gfx942, gfx950)
 // THIN: thin.mlir:{{[0-9]+}}:{{[0-9]+}}: error: MFMA needs the 48 x 48 accumulator to split into 32 x 32 or 16 x 16 tiles over 4 waves
-// F32: f32.mlir:{{[0-9]+}}:{{[0-9]+}}: error: MFMA operands are 2-D f16 / bf16 tiles on gfx950
+// F32: f32.mlir:{{[0-9]+}}:{{[0-9]+}}: error: MFMA operands are 2-D f16 / bf16 / fp8 (OCP) tiles on gfx950
 // REDUCE: reduce.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'tile.reduce' is not lowered to AMD kernels yet (gfx942)
 
 //--- thin.mlir
