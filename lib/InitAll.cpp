@@ -37,6 +37,7 @@
 #include "weft/Dialect/Weft/Transforms/Passes.h"
 #include "weft/Schedule/Passes.h"
 #include "weft/Target/Arm/Passes.h"
+#include "weft/Target/AMD/Passes.h"
 #include "weft/Target/NVIDIA/Passes.h"
 
 void mlir::weft::registerAllDialects(DialectRegistry &registry) {
@@ -66,4 +67,6 @@ void mlir::weft::registerAllPasses() {
   weft::arm::registerArmPasses();
   weft::nvidia::registerNVIDIAPasses();
   weft::nvidia::registerLowerToNVVMPipeline();
+  weft::amd::registerAMDPasses();
+  weft::amd::registerLowerToROCDLPipeline();
 }

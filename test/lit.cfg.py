@@ -65,6 +65,11 @@ if os.path.exists(os.path.join(cuda_bin, "ptxas")):
     config.substitutions.append(("%ptxas", os.path.join(cuda_bin, "ptxas")))
 if os.path.exists("/dev/nvidia0") or os.environ.get("WEFT_CUDA_GPU"):
     config.available_features.add("cuda-gpu")
+# An AMD GPU behind ROCm's kernel driver, and the HIP launcher built.
+if getattr(config, "weft_rocm_runtime", False) and (
+        os.path.exists("/dev/kfd") or os.environ.get("WEFT_ROCM_GPU")):
+    config.available_features.add("rocm-gpu")
+    llvm_config.add_tool_substitutions(["weft-hip-launch"], tool_dirs)
 # weft-run --cuda and weft-gpu-bench were built (the CUDA toolkit's headers
 # were found at configure time).
 if config.weft_cuda_runtime:

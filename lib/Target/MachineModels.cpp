@@ -11,7 +11,7 @@ using namespace weft::schedule;
 
 const std::vector<std::string> &target::knownMachineNames() {
   static const std::vector<std::string> names = {"sm_80", "sm_90a", "sm_100a",
-                                                 "gfx942", "arm-sme2"};
+                                                 "gfx942", "gfx950", "arm-sme2"};
   return names;
 }
 
@@ -24,6 +24,8 @@ std::optional<MachineModel> target::getMachineModel(const std::string &name) {
     return makeSm100a();
   if (name == "gfx942")
     return makeGfx942();
+  if (name == "gfx950")
+    return makeGfx950();
   if (name == "arm-sme2")
     return makeArmSme2();
   return std::nullopt;

@@ -27,6 +27,6 @@
 // SME: #pipe.machine<"arm-sme2"
 // SME-SAME: register_file = 32, max_registers = 32, max_warps = 1, warp_group_size = 1, threads_per_warp = 1,
 
-// UNKNOWN: error: unknown machine 'sm_99'; known machines: sm_80, sm_90a, sm_100a, gfx942, arm-sme2
+// UNKNOWN: error: unknown machine 'sm_99'; known machines: sm_80, sm_90a, sm_100a, gfx942, gfx950, arm-sme2
 module {
 }

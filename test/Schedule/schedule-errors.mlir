@@ -3,7 +3,7 @@
 // RUN: weft-opt %s -split-input-file -weft-schedule -verify-diagnostics
 // RUN: not weft-opt %s -split-input-file -weft-schedule=target=sm_99 2>&1 | FileCheck %s --check-prefix=TARGET
 
-// TARGET: error: unknown machine 'sm_99'; known machines: sm_80, sm_90a, sm_100a, gfx942, arm-sme2
+// TARGET: error: unknown machine 'sm_99'; known machines: sm_80, sm_90a, sm_100a, gfx942, gfx950, arm-sme2
 
 // A machine that cannot run exponentials: the op that needs one is named.
 #noexp = #pipe.machine<"noexp", units = [<"alu", count = 1, rate = 128>],

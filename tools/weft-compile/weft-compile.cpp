@@ -29,6 +29,8 @@
 #include "weft/InitAllPasses.h"
 #include "weft/Schedule/ScheduleExport.h"
 #include "weft/Support/OutputFiles.h"
+#include "weft/Target/AMD/HSACOExport.h"
+#include "weft/Target/AMD/KernelBinaries.h"
 #include "weft/Target/NVIDIA/KernelBinaries.h"
 #include "weft/Target/NVIDIA/PTXExport.h"
 #include "weft/Target/MachineModels.h"
@@ -52,7 +54,7 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::Required,
 static cl::opt<std::string>
     target("target", cl::init("sm_90a"),
            cl::desc("machine to compile for (sm_80, sm_90a, sm_100a, gfx942, "
-                    "arm-sme2; host, aarch64: native CPU code)"));
+                    "gfx950, arm-sme2; host, aarch64: native CPU code)"));
 static cl::opt<std::string> outputDir("o", cl::init("weft-out"),
                                       cl::desc("output directory"));
 static cl::list<std::string>
@@ -141,6 +143,33 @@ static LogicalResult compileForNVIDIA(ModuleOp module) {
                  << ": not lowered to PTX yet (" << kernel.reason << ")\n";
   if (!assemble)
     llvm::errs() << "weft-compile: no ptxas: PTX only, no cubins\n";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// AMD targets: pipe programs -> AMDGCN assembly (and HSA code object +
+// launch manifest)
+//===----------------------------------------------------------------------===//
+
+static LogicalResult compileForAMD(ModuleOp module) {
+  namespace amd = mlir::weft::amd;
+  bool link = amd::findLdLld().has_value();
+  SmallVector<amd::KernelBinary> binaries;
+  SmallVector<amd::KernelNotLowered> notLowered;
+  if (failed(amd::compileKernels(module, outputDir,
+                                 llvm::sys::path::stem(inputFile), link,
+                                 binaries, notLowered)))
+    return failure();
+  if (quiet)
+    return success();
+  for (const amd::KernelBinary &binary : binaries)
+    llvm::errs() << "weft-compile: kernel " << binary.kernel << ": "
+                 << (link ? binary.hsacoPath : binary.assemblyPath) << "\n";
+  for (const amd::KernelNotLowered &kernel : notLowered)
+    llvm::errs() << "weft-compile: kernel " << kernel.kernel
+                 << ": not lowered to AMDGCN yet (" << kernel.reason << ")\n";
+  if (!link)
+    llvm::errs() << "weft-compile: no ld.lld: assembly only, no code objects\n";
   return success();
 }
 
@@ -276,6 +305,8 @@ int main(int argc, char **argv) {
   if (driver::isCPUTarget(target) && failed(compileForCPU(*module)))
     return 1;
   if (StringRef(target).starts_with("sm_") && failed(compileForNVIDIA(*module)))
+    return 1;
+  if (StringRef(target).starts_with("gfx") && failed(compileForAMD(*module)))
     return 1;
   if (llvm::Error error = outputs.commit()) {
     llvm::errs() << "weft-compile: " << llvm::toString(std::move(error)) << "\n";

@@ -1,9 +1,9 @@
 //===- MachineModels.h - Machine-model presets per target ------*- C++ -*-===//
 //
 // Named machine models for the schedule solver ("sm_80", "sm_90a", "sm_100a",
-// "gfx942", "arm-sme2") and a cost estimator that turns an op kind plus an
-// amount of work into a reservation table and latency, so that a pass can
-// classify tile ops into schedule Ops without knowing the target.
+// "gfx942", "gfx950", "arm-sme2") and a cost estimator that turns an op kind
+// plus an amount of work into a reservation table and latency, so that a pass
+// can classify tile ops into schedule Ops without knowing the target.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,6 +30,7 @@ schedule::MachineModel makeSm80();
 schedule::MachineModel makeSm90a();
 schedule::MachineModel makeSm100a();
 schedule::MachineModel makeGfx942();
+schedule::MachineModel makeGfx950();
 schedule::MachineModel makeArmSme2();
 /// One Neoverse V2 core; not a --target of its own: the aarch64-sve2
 /// kernels schedule their inner loop on it (docs/arm.md).

@@ -1,0 +1,249 @@
+//===- HSACOExport.cpp - AMDGCN assembly and HSA code objects -------------===//
+#include "weft/Target/AMD/HSACOExport.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVM/ROCDL/Target.h"
+#include "mlir/Target/LLVM/ROCDL/Utils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/ROCDL/ROCDLToLLVMIRTranslation.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+
+using namespace mlir;
+using namespace mlir::weft;
+
+std::optional<std::string> amd::findLdLld() {
+  if (const char *env = std::getenv("WEFT_LD_LLD"))
+    if (llvm::sys::fs::can_execute(env))
+      return std::string(env);
+  llvm::SmallString<128> bundled(WEFT_LLVM_TOOLS_DIR);
+  llvm::sys::path::append(bundled, "ld.lld");
+  if (llvm::sys::fs::can_execute(bundled))
+    return bundled.str().str();
+  if (llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName("ld.lld"))
+    return *path;
+  return std::nullopt;
+}
+
+static void registerAMDDialects(DialectRegistry &registry) {
+  registry.insert<gpu::GPUDialect, LLVM::LLVMDialect, ROCDL::ROCDLDialect>();
+  ROCDL::registerROCDLTargetInterfaceExternalModels(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerGPUDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerROCDLDialectTranslation(registry);
+}
+
+/// The single #rocdl.target of `gpuModule`, or a diagnostic.
+static FailureOr<ROCDL::ROCDLTargetAttr> rocdlTarget(gpu::GPUModuleOp gpuModule) {
+  ArrayAttr targets = gpuModule.getTargetsAttr();
+  auto target = targets && targets.size() == 1
+                    ? dyn_cast<ROCDL::ROCDLTargetAttr>(targets[0])
+                    : ROCDL::ROCDLTargetAttr();
+  if (!target)
+    return gpuModule.emitError(
+        "needs exactly one #rocdl.target<chip = ...> to export AMDGCN");
+  return target;
+}
+
+/// Lowers every gpu.module to a gpu.binary holding AMDGCN assembly, in place.
+static LogicalResult serializeToAssembly(ModuleOp module) {
+  bool any = false;
+  WalkResult walk = module.walk([&](gpu::GPUModuleOp gpuModule) {
+    any = true;
+    if (failed(rocdlTarget(gpuModule)))
+      return WalkResult::interrupt();
+    // Device libraries are not available (no ROCm): math must have been
+    // lowered to LLVM intrinsics.
+    for (auto function : gpuModule.getOps<LLVM::LLVMFuncOp>())
+      if (function.isExternal() &&
+          (function.getName().starts_with("__ocml_") ||
+           function.getName().starts_with("__ockl_"))) {
+        function.emitError("needs the ROCm device library function '")
+            << function.getName()
+            << "'; Weft links none (lower math to LLVM intrinsics)";
+        return WalkResult::interrupt();
+      }
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  if (!any)
+    return module.emitError("no gpu.module to export");
+  DialectRegistry registry;
+  registerAMDDialects(registry);
+  module.getContext()->appendDialectRegistry(registry);
+  PassManager pm(module.getContext());
+  GpuModuleToBinaryPassOptions options;
+  options.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(options));
+  return pm.run(module);
+}
+
+LogicalResult amd::exportAMDGCNAssembly(ModuleOp module,
+                                        llvm::raw_ostream &os) {
+  if (failed(serializeToAssembly(module)))
+    return failure();
+  module.walk([&](gpu::BinaryOp binary) {
+    for (Attribute object : binary.getObjectsAttr())
+      os << cast<gpu::ObjectAttr>(object).getObject().getValue();
+  });
+  return success();
+}
+
+/// The launch contract attribute as JSON (twin of the NVIDIA exporter's).
+static llvm::json::Value toJSON(Attribute attr) {
+  if (auto string = dyn_cast<StringAttr>(attr))
+    return string.getValue().str();
+  if (auto integer = dyn_cast<IntegerAttr>(attr))
+    return integer.getInt();
+  if (auto array = dyn_cast<DenseI64ArrayAttr>(attr))
+    return llvm::json::Array(array.asArrayRef());
+  if (auto type = dyn_cast<TypeAttr>(attr)) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    type.getValue().print(os);
+    return text;
+  }
+  if (auto array = dyn_cast<ArrayAttr>(attr)) {
+    llvm::json::Array values;
+    for (Attribute element : array)
+      values.push_back(toJSON(element));
+    return values;
+  }
+  if (auto dict = dyn_cast<DictionaryAttr>(attr)) {
+    llvm::json::Object object;
+    for (NamedAttribute field : dict)
+      object[field.getName().getValue()] = toJSON(field.getValue());
+    return object;
+  }
+  return nullptr;
+}
+
+LogicalResult amd::exportHsaco(ModuleOp module, llvm::raw_ostream &os,
+                               StringRef manifestPath, std::string *assembly) {
+  SmallVector<gpu::GPUModuleOp> gpuModules(module.getOps<gpu::GPUModuleOp>());
+  if (gpuModules.size() != 1)
+    return module.emitError("--export-hsaco needs exactly one gpu.module, "
+                            "found ")
+           << gpuModules.size();
+  FailureOr<ROCDL::ROCDLTargetAttr> target = rocdlTarget(gpuModules.front());
+  if (failed(target))
+    return failure();
+  std::string triple = target->getTriple().str();
+  std::string chip = target->getChip().str();
+  std::string features = target->getFeatures().str();
+  auto launch =
+      gpuModules.front()->getAttrOfType<DictionaryAttr>("weft.launch");
+  if (!manifestPath.empty() && !launch)
+    return gpuModules.front().emitError(
+        "no launch contract (weft.launch) to write; lower the kernel with "
+        "weft-lower-to-rocdl");
+
+  std::string isa;
+  llvm::raw_string_ostream isaStream(isa);
+  if (failed(exportAMDGCNAssembly(module, isaStream)))
+    return failure();
+  if (assembly)
+    *assembly = isa;
+  FailureOr<SmallVector<char, 0>> object = ROCDL::assembleIsa(
+      isa, triple, chip, features, [&] { return module.emitError(); });
+  if (failed(object))
+    return failure();
+  std::optional<std::string> lld = findLdLld();
+  if (!lld)
+    return module.emitError("ld.lld not found: install lld or set "
+                            "WEFT_LD_LLD");
+
+  // An HSA code object is a shared ELF object: link the relocatable one.
+  llvm::SmallString<128> objectPath, hsacoPath, logPath;
+  int fd;
+  if (llvm::sys::fs::createTemporaryFile("weft", "o", fd, objectPath) ||
+      llvm::sys::fs::createTemporaryFile("weft", "hsaco", hsacoPath) ||
+      llvm::sys::fs::createTemporaryFile("weft", "log", logPath))
+    return module.emitError("cannot create temporary files for ld.lld");
+  llvm::scope_exit cleanup([&] {
+    llvm::sys::fs::remove(objectPath);
+    llvm::sys::fs::remove(hsacoPath);
+    llvm::sys::fs::remove(logPath);
+  });
+  {
+    llvm::raw_fd_ostream file(fd, /*shouldClose=*/true);
+    file.write(object->data(), object->size());
+  }
+  SmallVector<StringRef> args{*lld, "-flavor", "gnu", "-shared",
+                              objectPath, "-o", hsacoPath};
+  if (llvm::sys::path::filename(*lld) != "lld")
+    args.erase(args.begin() + 1, args.begin() + 3);
+  std::optional<StringRef> redirects[] = {std::nullopt, logPath.str(),
+                                          logPath.str()};
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(*lld, args, std::nullopt, redirects,
+                                         /*SecondsToWait=*/120, 0, &error);
+  if (status != 0) {
+    auto log = llvm::MemoryBuffer::getFile(logPath);
+    return module.emitError("ld.lld failed")
+           << (error.empty() ? "" : ": " + error) << "\n"
+           << (log ? (*log)->getBuffer() : StringRef());
+  }
+  auto hsaco = llvm::MemoryBuffer::getFile(hsacoPath, /*IsText=*/false);
+  if (!hsaco)
+    return module.emitError("ld.lld produced no code object");
+  if (!manifestPath.empty()) {
+    llvm::json::Value manifest = toJSON(launch);
+    StringRef binary = manifestPath;
+    binary.consume_back(".json");
+    manifest.getAsObject()->try_emplace(
+        "binary", llvm::sys::path::filename(binary).str());
+    std::error_code ec;
+    llvm::raw_fd_ostream file(manifestPath, ec);
+    if (ec)
+      return module.emitError("cannot write ")
+             << manifestPath << ": " << ec.message();
+    file << llvm::formatv("{0:2}", manifest) << "\n";
+  }
+  os << (*hsaco)->getBuffer();
+  return success();
+}
+
+static llvm::cl::opt<std::string> hsacoManifest(
+    "hsaco-manifest",
+    llvm::cl::desc("With --export-hsaco: also write the kernel's launch "
+                   "contract (weft.launch) as JSON to this file"),
+    llvm::cl::init(""));
+
+void amd::registerHSACOExport() {
+  TranslateFromMLIRRegistration assembly(
+      "export-amdgcn", "emit AMDGCN assembly for the gpu.modules (ROCDL "
+                       "targets)",
+      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
+        auto module = dyn_cast<ModuleOp>(op);
+        if (!module)
+          return op->emitError("expected a module");
+        return exportAMDGCNAssembly(module, os);
+      },
+      registerAMDDialects);
+  TranslateFromMLIRRegistration hsaco(
+      "export-hsaco", "emit an HSA code object for the gpu.module (LLVM's "
+                      "AMDGPU back end + ld.lld)",
+      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
+        auto module = dyn_cast<ModuleOp>(op);
+        if (!module)
+          return op->emitError("expected a module");
+        return exportHsaco(module, os, hsacoManifest);
+      },
+      registerAMDDialects);
+}

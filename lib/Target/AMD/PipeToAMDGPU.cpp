@@ -1,0 +1,1348 @@
+//===- PipeToAMDGPU.cpp - pipe programs to CDNA kernels -------------------===//
+//
+// Generates one gpu.func per warp-specialized pipe program for gfx942 /
+// gfx950. As on NVIDIA (lib/Target/NVIDIA/PipeToNVGPU.cpp) the lowering is a
+// direct emission: a tile value is an LDS buffer, a set of MFMA accumulator
+// fragments in registers, or an elementwise expression evaluated where it is
+// stored, depending on its use.
+//
+// CDNA has no TMA and no mbarrier: global loads complete in the issuing
+// waves (s_waitcnt), and the only hardware barrier is the workgroup-wide
+// s_barrier. A pipelined K loop therefore stays inside one wave group, which
+// loads its own operands d iterations ahead into `buffers` LDS copies (the
+// stage distance and buffer count the solver chose) and hands them to its
+// own MFMAs through one s_barrier per iteration. docs/amd.md has the design.
+//
+//===----------------------------------------------------------------------===//
+#include "weft/Target/AMD/Passes.h"
+
+#include "weft/Dialect/Pipe/IR/PipeOps.h"
+#include "weft/Dialect/Tile/IR/TileOps.h"
+#include "weft/Schedule/MachineModelAttr.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/ADT/STLExtras.h"
+
+namespace mlir::weft::amd {
+#define GEN_PASS_DEF_WEFTCONVERTPIPETOAMDGPU
+#define GEN_PASS_DEF_WEFTLOWERKERNELSTOROCDL
+#include "weft/Target/AMD/Passes.h.inc"
+} // namespace mlir::weft::amd
+
+using namespace mlir;
+using namespace mlir::weft;
+
+namespace {
+
+constexpr int64_t kWaveSize = 64;
+/// Bytes per global -> LDS copy (global_load_dwordx4 / ds_write_b128).
+constexpr int64_t kCopyBytes = 16;
+/// LDS buffers start on 16-byte boundaries (ds_write_b128 / ds_read_b128).
+constexpr int64_t kLdsAlignment = 16;
+
+int64_t elementBytes(Type type) {
+  return (type.getIntOrFloatBitWidth() + 7) / 8;
+}
+
+/// Elements of `type` in one 16-byte copy.
+int64_t copyElements(Type type) { return kCopyBytes / elementBytes(type); }
+
+/// fp8 operands MFMA takes on `chip`: FNUZ on gfx942, OCP on gfx950.
+bool isMfmaFp8(Type type, StringRef chip) {
+  if (chip == "gfx950")
+    return isa<Float8E4M3FNType, Float8E5M2Type>(type);
+  return isa<Float8E4M3FNUZType, Float8E5M2FNUZType>(type);
+}
+
+bool isMfmaOperand(Type type, StringRef chip) {
+  return type.isF16() || type.isBF16() || isMfmaFp8(type, chip);
+}
+
+int64_t alignTo(int64_t value, int64_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+/// One MFMA instruction shape: an m x m x k product, each lane holding
+/// `kPerLane` consecutive K elements of its row (A) / column (B) and
+/// m * m / 64 accumulator elements.
+struct MfmaShape {
+  int64_t m = 32, k = 8, kPerLane = 4;
+  int64_t accumulatorElements() const { return m * m / kWaveSize; }
+  int64_t laneGroups() const { return kWaveSize / m; }
+};
+
+/// How the waves of a group cover an accumulator: wavesM x wavesN corners,
+/// each tilesM x tilesN MFMA tiles.
+struct WaveTiling {
+  MfmaShape mfma;
+  int64_t wavesM = 1, wavesN = 1, tilesM = 1, tilesN = 1;
+};
+
+/// An accumulator held in registers: one vector per MFMA tile of this
+/// thread's wave, row-major over (tilesM, tilesN).
+struct Fragments {
+  SmallVector<Value> tiles;
+  WaveTiling tiling;
+};
+
+/// A tile.load of a pipelined loop: `buffers` LDS copies, loaded `distance`
+/// iterations ahead of the MFMAs that read it.
+struct StagedLoad {
+  tile::LoadOp load;
+  int64_t buffers = 1, distance = 0;
+  int64_t offset = 0, bytes = 0;
+  Value view; // memref<buffers x rows x columns, workgroup>
+};
+
+/// The threads running a piece of code: a partition, or the whole block.
+struct ThreadGroup {
+  Value localThread;
+  int64_t threads = 0;
+};
+
+class KernelEmitter {
+public:
+  KernelEmitter(func::FuncOp func, StringRef chip, pipe::MachineAttr machine)
+      : func(func), chip(chip), machine(machine), builder(func.getContext()) {}
+
+  LogicalResult run(ModuleOp module);
+
+private:
+  LogicalResult plan();
+  LogicalResult planLoop(scf::ForOp loop);
+  LogicalResult emitBlock(Block &block, ThreadGroup &group);
+  LogicalResult emitOp(Operation *op, ThreadGroup &group);
+  LogicalResult emitWarpSpecialize(pipe::WarpSpecializeOp ws);
+  LogicalResult emitPipelinedLoop(scf::ForOp loop, ThreadGroup &group);
+  LogicalResult emitPut(pipe::PutOp put, ThreadGroup &group);
+  LogicalResult emitGet(pipe::GetOp get);
+  LogicalResult emitStore(tile::StoreOp store, ThreadGroup &group);
+  FailureOr<WaveTiling> waveTiling(Operation *op, RankedTensorType acc,
+                                   Type operand,
+                                   int64_t threads);
+  /// Global -> registers: this thread's 16-byte pieces of `load`'s tile
+  /// with the loop's induction variable at `iv`.
+  FailureOr<SmallVector<Value>> emitGlobalLoad(StagedLoad &staged,
+                                               scf::ForOp loop, Value iv,
+                                               ThreadGroup &group);
+  /// The same, only when `iv` is below the loop's upper bound (zeros else).
+  FailureOr<SmallVector<Value>> emitGuardedGlobalLoad(StagedLoad &staged,
+                                                      scf::ForOp loop, Value iv,
+                                                      Value upper,
+                                                      ThreadGroup &group);
+  void emitLdsWrite(StagedLoad &staged, ValueRange pieces, Value buffer,
+                    ThreadGroup &group);
+  LogicalResult emitMfmaDot(tile::DotOp dot, Fragments &acc,
+                            llvm::DenseMap<Value, Value> &bufferOf,
+                            ThreadGroup &group);
+  /// A scalar of the loop body recomputed with the induction variable at
+  /// `iv` (load offsets of a later iteration).
+  FailureOr<Value> scalarAt(Value value, scf::ForOp loop, Value iv);
+  /// Wave-level coordinates: the lane, the lane's K group, and the first
+  /// row / column of the wave's corner.
+  struct WavePosition {
+    Value lane, row, column, laneGroup;
+  };
+  WavePosition wavePosition(ThreadGroup &group, const WaveTiling &tiling,
+                            RankedTensorType acc);
+  LogicalResult emitElementwise(Value value, ThreadGroup &group,
+                                function_ref<void(ValueRange, Value)> write);
+  FailureOr<Value> evaluateAt(Value value, ValueRange indices,
+                              llvm::DenseMap<Value, Value> &memo);
+  /// The register-resident accumulator `value` reads, if any.
+  Value fragmentLeaf(Value value);
+  void barrier() {
+    gpu::BarrierOp::create(builder, func.getLoc());
+  }
+  /// Keeps LLVM's machine scheduler from moving instructions across this
+  /// point (mask 0: nothing crosses).
+  void scheduleFence() {
+    ROCDL::SchedBarrier::create(builder, func.getLoc(),
+                                builder.getI32IntegerAttr(0));
+  }
+  Value constantIndex(int64_t value) {
+    return arith::ConstantIndexOp::create(builder, func.getLoc(), value);
+  }
+  Value lookup(Value value) { return mapping.lookupOrNull(value); }
+
+  func::FuncOp func;
+  StringRef chip;
+  pipe::MachineAttr machine;
+  OpBuilder builder;
+  IRMapping mapping;
+  int64_t blockThreads = 0;
+  int64_t partitions = 0;
+  int64_t ldsBytes = 0;
+  llvm::DenseMap<Operation *, StagedLoad> stagedLoads;
+  /// The same loads in program order (LDS layout and emission order).
+  SmallVector<Operation *> stagedOrder;
+  /// Loop results and channel values that are accumulators in registers.
+  llvm::DenseMap<Value, Fragments> fragments;
+  /// Channels whose payload stays in registers (put by the only partition,
+  /// read after the join).
+  llvm::DenseMap<Value, Fragments> registerChannels;
+  gpu::GPUFuncOp kernel;
+  Value threadId;
+  Value ldsPool;
+};
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Planning: threads, LDS buffers of pipelined loops.
+//===----------------------------------------------------------------------===//
+
+LogicalResult KernelEmitter::planLoop(scf::ForOp loop) {
+  auto schedule = loop->getAttrOfType<pipe::ScheduleAttr>("pipe.schedule");
+  (void)schedule;
+  int64_t dotStage = -1;
+  for (tile::DotOp dot : loop.getBody()->getOps<tile::DotOp>()) {
+    auto placement = dot->getAttrOfType<pipe::PlacementAttr>("pipe.placement");
+    int64_t stage = placement ? placement.getStage() : 0;
+    if (dotStage >= 0 && stage != dotStage)
+      return dot.emitError("the MFMAs of one loop must share a pipeline "
+                           "stage on ")
+             << chip;
+    dotStage = stage;
+  }
+  if (dotStage < 0)
+    return success();
+  int64_t minDistance = std::numeric_limits<int64_t>::max();
+  SmallVector<Operation *> loads;
+  for (tile::LoadOp load : loop.getBody()->getOps<tile::LoadOp>()) {
+    auto type = cast<RankedTensorType>(load.getType());
+    for (Operation *user : load->getUsers()) {
+      auto dot = dyn_cast<tile::DotOp>(user);
+      if (!dot || dot.getAcc() == load.getResult())
+        return load.emitError("a loaded tile of a pipelined loop feeds "
+                              "tile.dot operands only on ")
+               << chip;
+    }
+    Type element = type.getElementType();
+    if (type.getRank() != 2 || !isMfmaOperand(element, chip))
+      return load.emitError("MFMA operands are 2-D f16 / bf16 / fp8 (")
+             << (chip == "gfx950" ? "OCP" : "FNUZ") << ") tiles on " << chip;
+    if (type.getDimSize(1) % copyElements(element) != 0)
+      return load.emitError("tile rows are copied in 16-byte pieces; ")
+             << type.getDimSize(1) << " elements is not a multiple of "
+             << copyElements(element);
+    auto placement = load->getAttrOfType<pipe::PlacementAttr>("pipe.placement");
+    StagedLoad staged;
+    staged.load = load;
+    staged.buffers = placement ? std::max<int64_t>(1, placement.getBuffers()) : 1;
+    int64_t stage = placement ? placement.getStage() : 0;
+    if (stage > dotStage)
+      return load.emitError("a load scheduled after its MFMA");
+    // With `buffers` copies a load can run at most buffers - 1 iterations
+    // ahead of the reads of the oldest copy.
+    staged.distance = std::min<int64_t>(dotStage - stage, staged.buffers - 1);
+    minDistance = std::min(minDistance, staged.distance);
+    staged.bytes =
+        alignTo(type.getNumElements() * elementBytes(element), kLdsAlignment);
+    staged.offset = ldsBytes;
+    ldsBytes += staged.buffers * staged.bytes;
+    stagedOrder.push_back(load);
+    loads.push_back(load);
+    stagedLoads[load] = staged;
+  }
+  // One barrier per iteration orders either "write, barrier, read" (every
+  // load in the MFMAs' iteration) or "barrier, prefetch, read, write"; a
+  // loop mixing both uses the first.
+  if (minDistance == 0)
+    for (Operation *load : loads)
+      stagedLoads[load].distance = 0;
+  return success();
+}
+
+LogicalResult KernelEmitter::plan() {
+  pipe::WarpSpecializeOp ws;
+  for (Operation &op : func.getBody().front()) {
+    if (auto found = dyn_cast<pipe::WarpSpecializeOp>(op)) {
+      if (ws)
+        return found.emitError("one pipe.warp_specialize per kernel");
+      ws = found;
+    }
+  }
+  for (pipe::PartitionOp partition :
+       ws.getBody().front().getOps<pipe::PartitionOp>()) {
+    blockThreads += int64_t(partition.getWarps()) * kWaveSize;
+    ++partitions;
+  }
+  if (blockThreads == 0)
+    return ws.emitError("no partitions");
+  if (blockThreads > 1024)
+    return ws.emitError("partitions need ")
+           << blockThreads << " threads; a workgroup has at most 1024";
+  WalkResult walk = func.walk([&](scf::ForOp loop) {
+    return failed(planLoop(loop)) ? WalkResult::interrupt()
+                                  : WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  if (uint64_t(ldsBytes) > machine.getSmemBytes())
+    return func.emitError("LDS buffers need ")
+           << ldsBytes << " bytes; " << machine.getName() << " has "
+           << machine.getSmemBytes();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel skeleton.
+//===----------------------------------------------------------------------===//
+
+LogicalResult KernelEmitter::run(ModuleOp module) {
+  if (failed(plan()))
+    return failure();
+  MLIRContext *ctx = func.getContext();
+  Location loc = func.getLoc();
+  builder.setInsertionPointToEnd(module.getBody());
+  auto target = ROCDL::ROCDLTargetAttr::get(
+      ctx, /*optLevel=*/3, "amdgcn-amd-amdhsa", chip, /*features=*/"",
+      /*abiVersion=*/"600");
+  auto gpuModule = gpu::GPUModuleOp::create(
+      builder, loc, (func.getName() + "_kernel").str(),
+      builder.getArrayAttr({target}));
+  builder.setInsertionPointToStart(gpuModule.getBody());
+  auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  // A static LDS pool: its size is the code object's group segment.
+  int64_t poolBytes = std::max<int64_t>(ldsBytes, kLdsAlignment);
+  auto poolType = MemRefType::get({poolBytes}, builder.getI8Type(),
+                                  MemRefLayoutAttrInterface(), workgroup);
+  memref::GlobalOp::create(builder, loc, "__weft_lds",
+                           builder.getStringAttr("private"), poolType,
+                           Attribute(), /*constant=*/false,
+                           builder.getI64IntegerAttr(kLdsAlignment));
+
+  kernel = gpu::GPUFuncOp::create(
+      builder, loc, func.getName(),
+      builder.getFunctionType(func.getArgumentTypes(), {}));
+  kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
+                  builder.getUnitAttr());
+  kernel.setKnownBlockSizeAttr(
+      builder.getDenseI32ArrayAttr({int32_t(blockThreads), 1, 1}));
+  for (auto [from, to] : llvm::zip(func.getArguments(), kernel.getArguments()))
+    mapping.map(from, to);
+
+  builder.setInsertionPointToStart(&kernel.getBody().front());
+  threadId = gpu::ThreadIdOp::create(builder, loc, gpu::Dimension::x);
+  ldsPool = memref::GetGlobalOp::create(builder, loc, poolType, "__weft_lds");
+  for (Operation *op : stagedOrder) {
+    StagedLoad &staged = stagedLoads[op];
+    auto type = cast<RankedTensorType>(staged.load.getType());
+    auto viewType = MemRefType::get(
+        {staged.buffers, type.getDimSize(0), type.getDimSize(1)},
+        type.getElementType(), MemRefLayoutAttrInterface(), workgroup);
+    staged.view = memref::ViewOp::create(builder, loc, viewType, ldsPool,
+                                         constantIndex(staged.offset),
+                                         ValueRange());
+  }
+  ThreadGroup block;
+  block.localThread = threadId;
+  block.threads = blockThreads;
+  if (failed(emitBlock(func.getBody().front(), block)))
+    return failure();
+  gpu::ReturnOp::create(builder, loc);
+
+  // The launch contract, read by weft-translate --export-hsaco.
+  SmallVector<Attribute> params;
+  auto named = [&](StringRef name, Attribute value) {
+    return builder.getNamedAttr(name, value);
+  };
+  for (BlockArgument arg : func.getArguments()) {
+    if (auto memref = dyn_cast<MemRefType>(arg.getType()))
+      params.push_back(builder.getDictionaryAttr(
+          {named("kind", builder.getStringAttr("memref")),
+           named("arg", builder.getI64IntegerAttr(arg.getArgNumber())),
+           named("element", TypeAttr::get(memref.getElementType())),
+           named("rank", builder.getI64IntegerAttr(memref.getRank()))}));
+    else
+      params.push_back(builder.getDictionaryAttr(
+          {named("kind", builder.getStringAttr("scalar")),
+           named("arg", builder.getI64IntegerAttr(arg.getArgNumber())),
+           named("type", TypeAttr::get(arg.getType()))}));
+  }
+  SmallVector<NamedAttribute> launch{
+      named("kernel", builder.getStringAttr(func.getName())),
+      named("target", builder.getStringAttr(chip)),
+      named("block", builder.getDenseI64ArrayAttr({blockThreads, 1, 1})),
+      named("shared_memory_bytes", builder.getI64IntegerAttr(ldsBytes)),
+      named("params", builder.getArrayAttr(params))};
+  if (auto grid = func->getAttrOfType<DenseI64ArrayAttr>("weft.grid"))
+    launch.push_back(named("grid", grid));
+  gpuModule->setAttr("weft.launch", builder.getDictionaryAttr(launch));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Ops.
+//===----------------------------------------------------------------------===//
+
+LogicalResult KernelEmitter::emitBlock(Block &block, ThreadGroup &group) {
+  for (Operation &op : block)
+    if (failed(emitOp(&op, group)))
+      return failure();
+  return success();
+}
+
+/// Tile values evaluated where they are used rather than where they are
+/// defined: constants, elementwise math, broadcasts, loads read by an
+/// elementwise consumer. (Twin of the NVIDIA emitter's rule.)
+static bool isDeferred(Operation *op) {
+  if (op->getNumResults() != 1 ||
+      !isa<RankedTensorType>(op->getResultTypes()[0]))
+    return false;
+  if (isa<tile::LoadOp, tile::BroadcastOp, arith::ConstantOp>(op))
+    return true;
+  Dialect *dialect = op->getDialect();
+  return dialect && isa<arith::ArithDialect, math::MathDialect>(dialect) &&
+         op->hasTrait<OpTrait::Elementwise>();
+}
+
+LogicalResult KernelEmitter::emitOp(Operation *op, ThreadGroup &group) {
+  Location loc = op->getLoc();
+  if (isa<func::ReturnOp, scf::YieldOp, pipe::CreateChannelOp>(op))
+    return success();
+  if (auto ws = dyn_cast<pipe::WarpSpecializeOp>(op))
+    return emitWarpSpecialize(ws);
+  if (auto loop = dyn_cast<scf::ForOp>(op))
+    return emitPipelinedLoop(loop, group);
+  if (auto put = dyn_cast<pipe::PutOp>(op))
+    return emitPut(put, group);
+  if (auto get = dyn_cast<pipe::GetOp>(op))
+    return emitGet(get);
+  if (auto release = dyn_cast<pipe::ReleaseOp>(op)) {
+    if (registerChannels.count(release.getChannel()))
+      return success(); // registers are not recycled
+    return release.emitError("channel has no lowering on ") << chip;
+  }
+  if (auto store = dyn_cast<tile::StoreOp>(op))
+    return emitStore(store, group);
+  if (auto programId = dyn_cast<tile::ProgramIdOp>(op)) {
+    auto dim = static_cast<gpu::Dimension>(programId.getDim());
+    mapping.map(programId.getResult(),
+                gpu::BlockIdOp::create(builder, loc, dim));
+    return success();
+  }
+  if (auto numPrograms = dyn_cast<tile::NumProgramsOp>(op)) {
+    auto dim = static_cast<gpu::Dimension>(numPrograms.getDim());
+    mapping.map(numPrograms.getResult(),
+                gpu::GridDimOp::create(builder, loc, dim));
+    return success();
+  }
+  if (isDeferred(op))
+    return success();
+  bool scalar = llvm::all_of(op->getResultTypes(),
+                             [](Type type) { return type.isIntOrIndexOrFloat(); }) &&
+                llvm::all_of(op->getOperandTypes(),
+                             [](Type type) { return type.isIntOrIndexOrFloat(); }) &&
+                op->getNumRegions() == 0;
+  if (scalar && isa<arith::ArithDialect, math::MathDialect,
+                    affine::AffineDialect>(op->getDialect())) {
+    builder.clone(*op, mapping);
+    return success();
+  }
+  return op->emitError("'") << op->getName()
+                            << "' is not lowered to AMD kernels yet (" << chip
+                            << ")";
+}
+
+LogicalResult KernelEmitter::emitWarpSpecialize(pipe::WarpSpecializeOp ws) {
+  Location loc = ws.getLoc();
+  Value wave = arith::DivUIOp::create(builder, loc, threadId,
+                                      constantIndex(kWaveSize));
+  int64_t firstWave = 0;
+  for (pipe::PartitionOp partition :
+       ws.getBody().front().getOps<pipe::PartitionOp>()) {
+    int64_t waves = partition.getWarps();
+    if (partitions == 1) {
+      // The whole workgroup: no guard, so registers it fills (an
+      // accumulator handed to the epilogue) stay in scope after the join.
+      ThreadGroup group;
+      group.threads = blockThreads;
+      group.localThread = threadId;
+      if (failed(emitBlock(partition.getBody().front(), group)))
+        return failure();
+      break;
+    }
+    Value inside = arith::AndIOp::create(
+        builder, loc,
+        arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::uge, wave,
+                              constantIndex(firstWave)),
+        arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult, wave,
+                              constantIndex(firstWave + waves)));
+    auto ifOp = scf::IfOp::create(builder, loc, inside, /*withElse=*/false);
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    ThreadGroup group;
+    group.threads = waves * kWaveSize;
+    group.localThread = arith::SubIOp::create(
+        builder, loc, threadId, constantIndex(firstWave * kWaveSize));
+    if (failed(emitBlock(partition.getBody().front(), group)))
+      return failure();
+    firstWave += waves;
+  }
+  // Partitions join: values they put are read by the whole block next.
+  barrier();
+  return success();
+}
+
+FailureOr<WaveTiling>
+KernelEmitter::waveTiling(Operation *op, RankedTensorType acc, Type operand,
+                          int64_t threads) {
+  int64_t waves = threads / kWaveSize;
+  int64_t m = acc.getRank() == 2 ? acc.getDimSize(0) : 0;
+  int64_t n = acc.getRank() == 2 ? acc.getDimSize(1) : 0;
+  WaveTiling tiling;
+  tiling.wavesM = waves >= 2 ? 2 : 1;
+  tiling.wavesN = waves / tiling.wavesM;
+  // The 32 x 32 MFMA where the wave's corner allows (half the LDS reads per
+  // FLOP), else 16 x 16 (gfx942: 16x16x16, gfx950: 16x16x32).
+  // Per lane: 4 16-bit elements on gfx942, 8 on gfx950 and for fp8.
+  int64_t kPerLane =
+      (chip == "gfx950" || elementBytes(operand) == 1) ? 8 : 4;
+  MfmaShape mfma{32, kPerLane * 2, kPerLane};
+  MfmaShape small{16, kPerLane * 4, kPerLane};
+  for (const MfmaShape &shape : {mfma, small}) {
+    if (waves < 1 || tiling.wavesM * tiling.wavesN != waves ||
+        m % (shape.m * tiling.wavesM) || n % (shape.m * tiling.wavesN))
+      continue;
+    tiling.mfma = shape;
+    tiling.tilesM = m / (shape.m * tiling.wavesM);
+    tiling.tilesN = n / (shape.m * tiling.wavesN);
+    return tiling;
+  }
+  return op->emitError("MFMA needs the ")
+         << m << " x " << n << " accumulator to split into 32 x 32 or 16 x 16 "
+         << "tiles over " << waves << " waves";
+}
+
+KernelEmitter::WavePosition
+KernelEmitter::wavePosition(ThreadGroup &group, const WaveTiling &tiling,
+                            RankedTensorType acc) {
+  Location loc = func.getLoc();
+  WavePosition position;
+  Value wave = arith::DivUIOp::create(builder, loc, group.localThread,
+                                      constantIndex(kWaveSize));
+  position.lane = arith::RemUIOp::create(builder, loc, group.localThread,
+                                         constantIndex(kWaveSize));
+  position.laneGroup = arith::DivUIOp::create(builder, loc, position.lane,
+                                              constantIndex(tiling.mfma.m));
+  int64_t cornerRows = acc.getDimSize(0) / tiling.wavesM;
+  int64_t cornerColumns = acc.getDimSize(1) / tiling.wavesN;
+  position.row = arith::MulIOp::create(
+      builder, loc,
+      arith::DivUIOp::create(builder, loc, wave, constantIndex(tiling.wavesN)),
+      constantIndex(cornerRows));
+  position.column = arith::MulIOp::create(
+      builder, loc,
+      arith::RemUIOp::create(builder, loc, wave, constantIndex(tiling.wavesN)),
+      constantIndex(cornerColumns));
+  return position;
+}
+
+FailureOr<Value> KernelEmitter::scalarAt(Value value, scf::ForOp loop,
+                                         Value iv) {
+  if (value == loop.getInductionVar())
+    return iv;
+  Operation *def = value.getDefiningOp();
+  if (!def || !loop->isAncestor(def)) {
+    Value mapped = lookup(value);
+    if (!mapped)
+      return emitError(value.getLoc(), "value has no lowering");
+    return mapped;
+  }
+  if (def->getNumRegions() != 0 || def->getNumResults() != 1 ||
+      !isa<arith::ArithDialect>(def->getDialect()))
+    return def->emitError("a load offset must be arith on the induction "
+                          "variable to be computed iterations ahead");
+  IRMapping local;
+  for (Value operand : def->getOperands()) {
+    FailureOr<Value> mapped = scalarAt(operand, loop, iv);
+    if (failed(mapped))
+      return failure();
+    local.map(operand, *mapped);
+  }
+  return builder.clone(*def, local)->getResult(0);
+}
+
+FailureOr<SmallVector<Value>>
+KernelEmitter::emitGlobalLoad(StagedLoad &staged, scf::ForOp loop, Value iv,
+                              ThreadGroup &group) {
+  tile::LoadOp load = staged.load;
+  Location loc = load.getLoc();
+  auto type = cast<RankedTensorType>(load.getType());
+  int64_t rows = type.getDimSize(0), columns = type.getDimSize(1);
+  int64_t copy = copyElements(type.getElementType());
+  int64_t piecesPerRow = columns / copy;
+  int64_t pieces = rows * piecesPerRow;
+  SmallVector<Value> offsets;
+  for (Value offset : load.getOffsets()) {
+    FailureOr<Value> at = scalarAt(offset, loop, iv);
+    if (failed(at))
+      return failure();
+    offsets.push_back(*at);
+  }
+  Value source = lookup(load.getSource());
+  auto vectorType = VectorType::get({copy}, type.getElementType());
+  SmallVector<Value> result;
+  int64_t rounds = llvm::divideCeil(pieces, group.threads);
+  for (int64_t q = 0; q < rounds; ++q) {
+    Value piece = arith::AddIOp::create(builder, loc, group.localThread,
+                                        constantIndex(q * group.threads));
+    // In a last, partial round the threads past the tile reread its last
+    // piece (emitLdsWrite does not store it).
+    if ((q + 1) * group.threads > pieces)
+      piece = arith::MinUIOp::create(builder, loc, piece,
+                                     constantIndex(pieces - 1));
+    Value row = arith::AddIOp::create(
+        builder, loc, offsets[0],
+        arith::DivUIOp::create(builder, loc, piece, constantIndex(piecesPerRow)));
+    Value column = arith::AddIOp::create(
+        builder, loc, offsets[1],
+        arith::MulIOp::create(
+            builder, loc,
+            arith::RemUIOp::create(builder, loc, piece,
+                                   constantIndex(piecesPerRow)),
+            constantIndex(copy)));
+    if (!load.getMasked()) {
+      result.push_back(vector::LoadOp::create(builder, loc, vectorType, source,
+                                              ValueRange{row, column}));
+      continue;
+    }
+    // Elements past the source's edge read as zero: a masked load of the
+    // elements inside (none for rows past the end), the address kept inside
+    // the tensor.
+    Value rowsIn = memref::DimOp::create(builder, loc, source, 0);
+    Value columnsIn = memref::DimOp::create(builder, loc, source, 1);
+    Value rowOk = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult,
+                                        row, rowsIn);
+    Value left = arith::SubIOp::create(
+        builder, loc, arith::MaxUIOp::create(builder, loc, columnsIn, column),
+        column);
+    Value count = arith::SelectOp::create(
+        builder, loc, rowOk,
+        arith::MinUIOp::create(builder, loc, left, constantIndex(copy)),
+        constantIndex(0));
+    Value any = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ne,
+                                      count, constantIndex(0));
+    row = arith::SelectOp::create(builder, loc, any, row, constantIndex(0));
+    column = arith::SelectOp::create(builder, loc, any, column, constantIndex(0));
+    // lane e of the piece is read when e < count (a compare, not
+    // vector.create_mask, which the GPU conversions do not lower).
+    auto laneType = VectorType::get({copy}, builder.getI32Type());
+    SmallVector<int32_t> lanes(copy);
+    for (int64_t e = 0; e < copy; ++e)
+      lanes[e] = int32_t(e);
+    Value mask = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::ult,
+        arith::ConstantOp::create(
+            builder, loc, laneType,
+            DenseElementsAttr::get(laneType, ArrayRef<int32_t>(lanes))),
+        vector::BroadcastOp::create(
+            builder, loc, laneType,
+            arith::IndexCastUIOp::create(builder, loc, builder.getI32Type(),
+                                         count)));
+    Value zero = arith::ConstantOp::create(
+        builder, loc, vectorType,
+        DenseElementsAttr::get(vectorType, builder.getZeroAttr(
+                                               type.getElementType())));
+    // Interior pieces (all of them but the edges) take one 16-byte load;
+    // the masked form is scalarized by the back end.
+    Value whole = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::eq,
+                                        count, constantIndex(copy));
+    auto ifOp = scf::IfOp::create(builder, loc, TypeRange{vectorType}, whole,
+                                  /*withElse=*/true);
+    {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      scf::YieldOp::create(builder, loc,
+                           ValueRange{vector::LoadOp::create(
+                               builder, loc, vectorType, source,
+                               ValueRange{row, column})});
+      builder.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      scf::YieldOp::create(
+          builder, loc,
+          ValueRange{vector::MaskedLoadOp::create(builder, loc, vectorType,
+                                                  source,
+                                                  ValueRange{row, column},
+                                                  mask, zero)});
+    }
+    result.push_back(ifOp.getResult(0));
+  }
+  return result;
+}
+
+FailureOr<SmallVector<Value>>
+KernelEmitter::emitGuardedGlobalLoad(StagedLoad &staged, scf::ForOp loop,
+                                     Value iv, Value upper,
+                                     ThreadGroup &group) {
+  Location loc = staged.load.getLoc();
+  auto type = cast<RankedTensorType>(staged.load.getType());
+  int64_t copy = copyElements(type.getElementType());
+  int64_t count = (int64_t)llvm::divideCeil(type.getNumElements() / copy,
+                                            std::max<int64_t>(1, group.threads));
+  auto vectorType = VectorType::get({copy}, type.getElementType());
+  SmallVector<Type> types(count, vectorType);
+  Value inRange =
+      arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::slt, iv, upper);
+  auto ifOp = scf::IfOp::create(builder, loc, types, inRange, /*withElse=*/true);
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+  FailureOr<SmallVector<Value>> pieces = emitGlobalLoad(staged, loop, iv, group);
+  if (failed(pieces))
+    return failure();
+  scf::YieldOp::create(builder, loc, *pieces);
+  builder.setInsertionPointToStart(&ifOp.getElseRegion().front());
+  Value zero = arith::ConstantOp::create(
+      builder, loc, vectorType,
+      DenseElementsAttr::get(vectorType,
+                             builder.getZeroAttr(type.getElementType())));
+  scf::YieldOp::create(builder, loc, SmallVector<Value>(count, zero));
+  return SmallVector<Value>(ifOp.getResults());
+}
+
+void KernelEmitter::emitLdsWrite(StagedLoad &staged, ValueRange pieces,
+                                 Value buffer, ThreadGroup &group) {
+  Location loc = staged.load.getLoc();
+  auto type = cast<RankedTensorType>(staged.load.getType());
+  int64_t copy = copyElements(type.getElementType());
+  int64_t piecesPerRow = type.getDimSize(1) / copy;
+  int64_t total = type.getNumElements() / copy;
+  for (auto [q, value] : llvm::enumerate(pieces)) {
+    Value piece = arith::AddIOp::create(
+        builder, loc, group.localThread,
+        constantIndex(int64_t(q) * group.threads));
+    OpBuilder::InsertionGuard guard(builder);
+    if ((int64_t(q) + 1) * group.threads > total) {
+      auto inside = scf::IfOp::create(
+          builder, loc,
+          arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ult, piece,
+                                constantIndex(total)),
+          /*withElse=*/false);
+      builder.setInsertionPointToStart(&inside.getThenRegion().front());
+    }
+    Value row =
+        arith::DivUIOp::create(builder, loc, piece, constantIndex(piecesPerRow));
+    Value column = arith::MulIOp::create(
+        builder, loc,
+        arith::RemUIOp::create(builder, loc, piece, constantIndex(piecesPerRow)),
+        constantIndex(copy));
+    vector::StoreOp::create(builder, loc, value, staged.view,
+                            ValueRange{buffer, row, column});
+  }
+}
+
+LogicalResult KernelEmitter::emitMfmaDot(tile::DotOp dot, Fragments &acc,
+                                         llvm::DenseMap<Value, Value> &bufferOf,
+                                         ThreadGroup &group) {
+  Location loc = dot.getLoc();
+  auto lhsType = cast<RankedTensorType>(dot.getLhs().getType());
+  auto rhsType = cast<RankedTensorType>(dot.getRhs().getType());
+  auto resultType = cast<RankedTensorType>(dot.getType());
+  Type element = lhsType.getElementType();
+  if (!isMfmaOperand(element, chip) ||
+      rhsType.getElementType() != element ||
+      !resultType.getElementType().isF32())
+    return dot.emitError("MFMA GEMMs take f16, bf16 or fp8 operands into f32 "
+                         "on ")
+           << chip;
+  auto lhsLoad = dot.getLhs().getDefiningOp<tile::LoadOp>();
+  auto rhsLoad = dot.getRhs().getDefiningOp<tile::LoadOp>();
+  if (!lhsLoad || !rhsLoad || !stagedLoads.count(lhsLoad) ||
+      !stagedLoads.count(rhsLoad))
+    return dot.emitError("MFMA reads both operands from tiles loaded in its "
+                         "loop (LDS buffers)");
+  const WaveTiling &tiling = acc.tiling;
+  const MfmaShape &shape = tiling.mfma;
+  int64_t k = lhsType.getDimSize(1);
+  if (k % shape.k != 0)
+    return dot.emitError("MFMA ")
+           << shape.m << "x" << shape.m << "x" << shape.k
+           << " steps K by " << shape.k << "; a K tile of " << k
+           << " is not a multiple";
+  bool transposed = dot.getTransposeRhs();
+  StagedLoad &a = stagedLoads[lhsLoad];
+  StagedLoad &b = stagedLoads[rhsLoad];
+  Value aBuffer = bufferOf.lookup(lhsLoad.getResult());
+  Value bBuffer = bufferOf.lookup(rhsLoad.getResult());
+  WavePosition position = wavePosition(group, tiling, resultType);
+  Value laneIndex = arith::RemUIOp::create(builder, loc, position.lane,
+                                           constantIndex(shape.m));
+  auto operandType = VectorType::get({shape.kPerLane}, element);
+  auto accType = VectorType::get({shape.accumulatorElements()},
+                                 builder.getF32Type());
+  for (int64_t step = 0; step < k / shape.k; ++step) {
+    // Lane l reads kPerLane consecutive K elements at K group l / m.
+    Value kBase = arith::AddIOp::create(
+        builder, loc, constantIndex(step * shape.k),
+        arith::MulIOp::create(builder, loc, position.laneGroup,
+                              constantIndex(shape.kPerLane)));
+    SmallVector<Value> aFragments, bFragments;
+    for (int64_t tm = 0; tm < tiling.tilesM; ++tm) {
+      Value row = arith::AddIOp::create(
+          builder, loc, position.row,
+          arith::AddIOp::create(builder, loc, constantIndex(tm * shape.m),
+                                laneIndex));
+      aFragments.push_back(vector::LoadOp::create(
+          builder, loc, operandType, a.view, ValueRange{aBuffer, row, kBase}));
+    }
+    for (int64_t tn = 0; tn < tiling.tilesN; ++tn) {
+      Value column = arith::AddIOp::create(
+          builder, loc, position.column,
+          arith::AddIOp::create(builder, loc, constantIndex(tn * shape.m),
+                                laneIndex));
+      if (transposed) {
+        // B is stored N x K: the lane's K run is contiguous.
+        bFragments.push_back(vector::LoadOp::create(
+            builder, loc, operandType, b.view,
+            ValueRange{bBuffer, column, kBase}));
+        continue;
+      }
+      SmallVector<Value> elements;
+      for (int64_t e = 0; e < shape.kPerLane; ++e)
+        elements.push_back(memref::LoadOp::create(
+            builder, loc, b.view,
+            ValueRange{bBuffer,
+                       arith::AddIOp::create(builder, loc, kBase,
+                                             constantIndex(e)),
+                       column}));
+      bFragments.push_back(
+          vector::FromElementsOp::create(builder, loc, operandType, elements));
+    }
+    for (int64_t tm = 0; tm < tiling.tilesM; ++tm)
+      for (int64_t tn = 0; tn < tiling.tilesN; ++tn) {
+        Value &tile = acc.tiles[tm * tiling.tilesN + tn];
+        tile = amdgpu::MFMAOp::create(
+            builder, loc, accType, builder.getI32IntegerAttr(shape.m),
+            builder.getI32IntegerAttr(shape.m),
+            builder.getI32IntegerAttr(shape.k), builder.getI32IntegerAttr(1),
+            aFragments[tm], bFragments[tn], tile);
+      }
+  }
+  return success();
+}
+
+LogicalResult KernelEmitter::emitPipelinedLoop(scf::ForOp loop,
+                                               ThreadGroup &group) {
+  Location loc = loop.getLoc();
+  SmallVector<tile::DotOp> dots(loop.getBody()->getOps<tile::DotOp>());
+  if (dots.empty())
+    return loop.emitError("only K loops of MFMA GEMMs are lowered on ")
+           << chip;
+  // Carried values: zero-seeded f32 accumulators that tile.dot updates, or
+  // scalars.
+  SmallVector<Value> inits;
+  SmallVector<std::optional<WaveTiling>> carriedTiling;
+  for (auto [init, iterArg, yielded] :
+       llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs(),
+                 loop.getBody()->getTerminator()->getOperands())) {
+    auto tensor = dyn_cast<RankedTensorType>(init.getType());
+    if (!tensor) {
+      Value mapped = lookup(init);
+      if (!mapped)
+        return loop.emitError("loop-carried value has no lowering");
+      inits.push_back(mapped);
+      carriedTiling.push_back(std::nullopt);
+      continue;
+    }
+    auto constant = init.getDefiningOp<arith::ConstantOp>();
+    auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
+                          : DenseElementsAttr();
+    bool zero = dense && dense.isSplat() && dense.getElementType().isF32() &&
+                dense.getSplatValue<APFloat>().isZero();
+    auto dot = yielded.getDefiningOp<tile::DotOp>();
+    if (!zero || !dot || dot.getAcc() != iterArg)
+      return loop.emitError("a loop-carried tile must be an MFMA "
+                            "accumulator starting at zero");
+    FailureOr<WaveTiling> tiling =
+        waveTiling(dot, tensor,
+                   cast<RankedTensorType>(dot.getLhs().getType())
+                       .getElementType(),
+                   group.threads);
+    if (failed(tiling))
+      return failure();
+    auto accType = VectorType::get({tiling->mfma.accumulatorElements()},
+                                   builder.getF32Type());
+    Value zeros = arith::ConstantOp::create(
+        builder, loc, accType, DenseElementsAttr::get(accType, 0.0f));
+    inits.append(tiling->tilesM * tiling->tilesN, zeros);
+    carriedTiling.push_back(*tiling);
+  }
+
+  Value lower = lookup(loop.getLowerBound());
+  Value upper = lookup(loop.getUpperBound());
+  Value step = lookup(loop.getStep());
+  SmallVector<StagedLoad *> loads;
+  for (tile::LoadOp load : loop.getBody()->getOps<tile::LoadOp>())
+    loads.push_back(&stagedLoads[load]);
+  bool prefetch = llvm::all_of(
+      loads, [](StagedLoad *staged) { return staged->distance > 0; });
+  auto ivAhead = [&](Value iv, int64_t iterations) -> Value {
+    return arith::AddIOp::create(
+        builder, loc, iv,
+        arith::MulIOp::create(builder, loc, step, constantIndex(iterations)));
+  };
+  // Prologue: the first `distance` iterations' tiles.
+  if (prefetch)
+    for (StagedLoad *staged : loads)
+      for (int64_t j = 0; j < staged->distance; ++j) {
+        FailureOr<SmallVector<Value>> pieces = emitGuardedGlobalLoad(
+            *staged, loop, ivAhead(lower, j), upper, group);
+        if (failed(pieces))
+          return failure();
+        emitLdsWrite(*staged, *pieces, constantIndex(j % staged->buffers),
+                     group);
+      }
+
+  auto newLoop = scf::ForOp::create(builder, loc, lower, upper, step, inits);
+  {
+    OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToStart(newLoop.getBody());
+    Value iv = newLoop.getInductionVar();
+    mapping.map(loop.getInductionVar(), iv);
+    Value iteration = arith::DivUIOp::create(
+        builder, loc, arith::SubIOp::create(builder, loc, iv, lower), step);
+    // Fragments of the carried accumulators, by original iter_arg.
+    llvm::DenseMap<Value, Fragments> carried;
+    unsigned position = 0;
+    for (auto [index, iterArg] : llvm::enumerate(loop.getRegionIterArgs())) {
+      if (!carriedTiling[index]) {
+        mapping.map(iterArg, newLoop.getRegionIterArgs()[position++]);
+        continue;
+      }
+      Fragments acc;
+      acc.tiling = *carriedTiling[index];
+      for (int64_t t = 0; t < acc.tiling.tilesM * acc.tiling.tilesN; ++t)
+        acc.tiles.push_back(newLoop.getRegionIterArgs()[position++]);
+      carried[iterArg] = acc;
+    }
+    llvm::DenseMap<Value, Value> bufferOf;
+    auto bufferAt = [&](StagedLoad *staged, int64_t ahead) -> Value {
+      Value n = ahead ? arith::AddIOp::create(builder, loc, iteration,
+                                              constantIndex(ahead))
+                      : iteration;
+      return arith::RemUIOp::create(builder, loc, n,
+                                    constantIndex(staged->buffers));
+    };
+    SmallVector<std::pair<StagedLoad *, SmallVector<Value>>> pending;
+    if (prefetch) {
+      // Every wave finished reading the buffer about to be refilled (it
+      // was read `buffers - distance >= 1` iterations ago) and every write
+      // of this iteration's tiles landed.
+      barrier();
+      for (StagedLoad *staged : loads) {
+        FailureOr<SmallVector<Value>> pieces = emitGuardedGlobalLoad(
+            *staged, loop, ivAhead(iv, staged->distance), upper, group);
+        if (failed(pieces))
+          return failure();
+        pending.push_back({staged, *pieces});
+        bufferOf[staged->load.getResult()] = bufferAt(staged, 0);
+      }
+    } else {
+      for (StagedLoad *staged : loads) {
+        FailureOr<SmallVector<Value>> pieces =
+            emitGlobalLoad(*staged, loop, iv, group);
+        if (failed(pieces))
+          return failure();
+        Value buffer = bufferAt(staged, 0);
+        emitLdsWrite(*staged, *pieces, buffer, group);
+        bufferOf[staged->load.getResult()] = buffer;
+      }
+      barrier();
+    }
+    scheduleFence();
+    for (Operation &op : *loop.getBody()) {
+      if (isa<tile::LoadOp, scf::YieldOp>(op))
+        continue;
+      if (auto dot = dyn_cast<tile::DotOp>(op)) {
+        auto found = carried.find(dot.getAcc());
+        if (found == carried.end())
+          return dot.emitError("tile.dot accumulates into a loop-carried "
+                               "zero tile on ")
+                 << chip;
+        if (failed(emitMfmaDot(dot, found->second, bufferOf, group)))
+          return failure();
+        carried[dot.getResult()] = found->second;
+        continue;
+      }
+      if (failed(emitOp(&op, group)))
+        return failure();
+    }
+    scheduleFence();
+    for (auto &[staged, pieces] : pending)
+      emitLdsWrite(*staged, pieces, bufferAt(staged, staged->distance), group);
+    // A single buffer is rewritten by the next iteration: wait for every
+    // wave's reads first.
+    if (!prefetch && llvm::any_of(loads, [](StagedLoad *staged) {
+          return staged->buffers == 1;
+        }))
+      barrier();
+    SmallVector<Value> yielded;
+    for (Value value : loop.getBody()->getTerminator()->getOperands()) {
+      if (auto found = carried.find(value); found != carried.end()) {
+        llvm::append_range(yielded, found->second.tiles);
+        continue;
+      }
+      Value mapped = lookup(value);
+      if (!mapped)
+        return loop.emitError("yielded value has no lowering");
+      yielded.push_back(mapped);
+    }
+    if (Operation *last = newLoop.getBody()->getTerminator();
+        isa<scf::YieldOp>(last))
+      last->erase();
+    builder.setInsertionPointToEnd(newLoop.getBody());
+    scf::YieldOp::create(builder, loc, yielded);
+  }
+  unsigned position = 0;
+  for (auto [index, result] : llvm::enumerate(loop.getResults())) {
+    if (!carriedTiling[index]) {
+      mapping.map(result, newLoop.getResult(position++));
+      continue;
+    }
+    Fragments acc;
+    acc.tiling = *carriedTiling[index];
+    for (int64_t t = 0; t < acc.tiling.tilesM * acc.tiling.tilesN; ++t)
+      acc.tiles.push_back(newLoop.getResult(position++));
+    fragments[result] = acc;
+  }
+  return success();
+}
+
+LogicalResult KernelEmitter::emitPut(pipe::PutOp put, ThreadGroup &group) {
+  auto found = fragments.find(put.getValue());
+  if (found == fragments.end() || partitions != 1 ||
+      group.threads != blockThreads)
+    return put.emitError("only an accumulator put by the kernel's single "
+                         "partition (read after the join) is lowered on ")
+           << chip << "; channels between wave groups are not yet";
+  for (Operation *user : put.getChannel().getUsers())
+    if (auto get = dyn_cast<pipe::GetOp>(user))
+      if (get->getParentOfType<pipe::WarpSpecializeOp>())
+        return get.emitError("a register hand-off is read after the join "
+                             "only");
+  registerChannels[put.getChannel()] = found->second;
+  return success();
+}
+
+LogicalResult KernelEmitter::emitGet(pipe::GetOp get) {
+  auto found = registerChannels.find(get.getChannel());
+  if (found == registerChannels.end())
+    return get.emitError("channel has no lowering on ") << chip;
+  fragments[get.getValue()] = found->second;
+  return success();
+}
+
+Value KernelEmitter::fragmentLeaf(Value value) {
+  if (fragments.count(value))
+    return value;
+  Operation *def = value.getDefiningOp();
+  if (!def || !isDeferred(def))
+    return Value();
+  for (Value operand : def->getOperands())
+    if (Value leaf = fragmentLeaf(operand))
+      return leaf;
+  return Value();
+}
+
+FailureOr<Value> KernelEmitter::evaluateAt(Value value, ValueRange indices,
+                                           llvm::DenseMap<Value, Value> &memo) {
+  if (Value known = memo.lookup(value))
+    return known;
+  Location loc = value.getLoc();
+  Value result;
+  if (fragments.count(value)) {
+    return emitError(loc, "an MFMA accumulator is read elementwise together "
+                          "with another accumulator");
+  } else if (auto constant = value.getDefiningOp<arith::ConstantOp>()) {
+    auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+    if (!dense || !dense.isSplat())
+      return constant.emitError("only splat tile constants are lowered");
+    result = arith::ConstantOp::create(
+        builder, loc, cast<TypedAttr>(dense.getSplatValue<Attribute>()));
+  } else if (auto load = value.getDefiningOp<tile::LoadOp>()) {
+    SmallVector<Value> at;
+    for (auto [offset, index] : llvm::zip(load.getOffsets(), indices))
+      at.push_back(arith::AddIOp::create(builder, loc, lookup(offset), index));
+    Value source = lookup(load.getSource());
+    Type elementType = cast<RankedTensorType>(value.getType()).getElementType();
+    if (!load.getMasked()) {
+      result = memref::LoadOp::create(builder, loc, source, at);
+    } else {
+      Value inBounds;
+      for (auto [dim, position] : llvm::enumerate(at)) {
+        Value ok = arith::CmpIOp::create(
+            builder, loc, arith::CmpIPredicate::ult, position,
+            memref::DimOp::create(builder, loc, source, dim));
+        inBounds = inBounds ? arith::AndIOp::create(builder, loc, inBounds, ok)
+                            : ok;
+      }
+      auto ifOp = scf::IfOp::create(builder, loc, TypeRange{elementType},
+                                    inBounds, /*withElse=*/true);
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      scf::YieldOp::create(
+          builder, loc,
+          ValueRange{memref::LoadOp::create(builder, loc, source, at)});
+      builder.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      scf::YieldOp::create(
+          builder, loc,
+          ValueRange{arith::ConstantOp::create(
+              builder, loc, cast<TypedAttr>(builder.getZeroAttr(elementType)))});
+      result = ifOp.getResult(0);
+    }
+  } else if (auto broadcast = value.getDefiningOp<tile::BroadcastOp>()) {
+    SmallVector<Value> kept;
+    ArrayRef<int64_t> added = broadcast.getDimensions();
+    for (auto [dim, index] : llvm::enumerate(indices))
+      if (!llvm::is_contained(added, int64_t(dim)))
+        kept.push_back(index);
+    FailureOr<Value> inner = evaluateAt(broadcast.getInput(), kept, memo);
+    if (failed(inner))
+      return failure();
+    result = *inner;
+  } else if (Operation *op = value.getDefiningOp(); op && isDeferred(op)) {
+    OperationState state(loc, op->getName());
+    for (Value operand : op->getOperands()) {
+      if (!isa<RankedTensorType>(operand.getType())) {
+        state.operands.push_back(lookup(operand));
+        continue;
+      }
+      FailureOr<Value> element = evaluateAt(operand, indices, memo);
+      if (failed(element))
+        return failure();
+      state.operands.push_back(*element);
+    }
+    state.types.push_back(
+        cast<RankedTensorType>(value.getType()).getElementType());
+    state.attributes = op->getAttrDictionary().getValue();
+    result = builder.create(state)->getResult(0);
+  } else {
+    Operation *def = value.getDefiningOp();
+    if (!def)
+      return emitError(loc, "tile value has no lowering");
+    return def->emitError("'") << def->getName()
+                               << "' is not lowered elementwise on " << chip;
+  }
+  memo[value] = result;
+  return result;
+}
+
+LogicalResult
+KernelEmitter::emitElementwise(Value value, ThreadGroup &group,
+                               function_ref<void(ValueRange, Value)> write) {
+  Location loc = value.getLoc();
+  auto tensor = cast<RankedTensorType>(value.getType());
+  if (Value leaf = fragmentLeaf(value)) {
+    // Each thread evaluates the elements its accumulator fragments hold:
+    // for an m x m MFMA tile, register r of lane l is row
+    // (r / 4) * 4 * (64 / m) + 4 * (l / m) + r % 4, column l % m.
+    const Fragments &acc = fragments[leaf];
+    const WaveTiling &tiling = acc.tiling;
+    const MfmaShape &shape = tiling.mfma;
+    WavePosition position = wavePosition(
+        group, tiling, cast<RankedTensorType>(leaf.getType()));
+    Value laneIndex = arith::RemUIOp::create(builder, loc, position.lane,
+                                             constantIndex(shape.m));
+    Value groupRow = arith::MulIOp::create(builder, loc, position.laneGroup,
+                                           constantIndex(4));
+    for (int64_t tm = 0; tm < tiling.tilesM; ++tm)
+      for (int64_t tn = 0; tn < tiling.tilesN; ++tn) {
+        Value tile = acc.tiles[tm * tiling.tilesN + tn];
+        Value column = arith::AddIOp::create(
+            builder, loc, position.column,
+            arith::AddIOp::create(builder, loc, constantIndex(tn * shape.m),
+                                  laneIndex));
+        for (int64_t r = 0; r < shape.accumulatorElements(); ++r) {
+          int64_t rowInTile = (r / 4) * 4 * shape.laneGroups() + r % 4;
+          Value row = arith::AddIOp::create(
+              builder, loc, position.row,
+              arith::AddIOp::create(builder, loc,
+                                    constantIndex(tm * shape.m + rowInTile),
+                                    groupRow));
+          llvm::DenseMap<Value, Value> memo;
+          memo[leaf] = vector::ExtractOp::create(builder, loc, tile,
+                                                 ArrayRef<int64_t>{r});
+          FailureOr<Value> element = evaluateAt(value, {row, column}, memo);
+          if (failed(element))
+            return failure();
+          write({row, column}, *element);
+        }
+      }
+    return success();
+  }
+  // Values of no accumulator: spread over the group's threads.
+  auto loop = scf::ForOp::create(builder, loc, group.localThread,
+                                 constantIndex(tensor.getNumElements()),
+                                 constantIndex(group.threads));
+  OpBuilder::InsertionGuard guard(builder);
+  builder.setInsertionPointToStart(loop.getBody());
+  SmallVector<Value> indices(tensor.getRank());
+  Value rest = loop.getInductionVar();
+  for (int64_t dim = tensor.getRank() - 1; dim >= 0; --dim) {
+    Value size = constantIndex(tensor.getDimSize(dim));
+    indices[dim] =
+        dim == 0 ? rest : arith::RemUIOp::create(builder, loc, rest, size);
+    if (dim > 0)
+      rest = arith::DivUIOp::create(builder, loc, rest, size);
+  }
+  llvm::DenseMap<Value, Value> memo;
+  FailureOr<Value> element = evaluateAt(value, indices, memo);
+  if (failed(element))
+    return failure();
+  write(indices, *element);
+  return success();
+}
+
+LogicalResult KernelEmitter::emitStore(tile::StoreOp store,
+                                       ThreadGroup &group) {
+  Location loc = store.getLoc();
+  Value dest = lookup(store.getDest());
+  SmallVector<Value> offsets;
+  for (Value offset : store.getOffsets())
+    offsets.push_back(lookup(offset));
+  bool masked = store.getMasked();
+  return emitElementwise(
+      store.getValue(), group, [&](ValueRange indices, Value element) {
+        SmallVector<Value> at;
+        Value inBounds;
+        for (auto [dim, pair] : llvm::enumerate(llvm::zip(offsets, indices))) {
+          at.push_back(arith::AddIOp::create(builder, loc, std::get<0>(pair),
+                                             std::get<1>(pair)));
+          if (!masked)
+            continue;
+          Value ok = arith::CmpIOp::create(
+              builder, loc, arith::CmpIPredicate::ult, at.back(),
+              memref::DimOp::create(builder, loc, dest, dim));
+          inBounds =
+              inBounds ? arith::AndIOp::create(builder, loc, inBounds, ok) : ok;
+        }
+        if (!inBounds) {
+          memref::StoreOp::create(builder, loc, element, dest, at);
+          return;
+        }
+        auto ifOp = scf::IfOp::create(builder, loc, inBounds, false);
+        OpBuilder::InsertionGuard guard(builder);
+        builder.setInsertionPointToStart(&ifOp.getThenRegion().front());
+        memref::StoreOp::create(builder, loc, element, dest, at);
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// The passes.
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct ConvertPipeToAMDGPUPass
+    : public mlir::weft::amd::impl::WeftConvertPipeToAMDGPUBase<
+          ConvertPipeToAMDGPUPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> kernels;
+    for (auto func : module.getOps<func::FuncOp>())
+      if (!func.getBody().empty() &&
+          !func.getBody().getOps<pipe::WarpSpecializeOp>().empty())
+        kernels.push_back(func);
+    if (kernels.empty())
+      return;
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(&getContext()));
+    for (func::FuncOp func : kernels) {
+      auto ws = *func.getBody().getOps<pipe::WarpSpecializeOp>().begin();
+      pipe::MachineAttr machine = ws.getMachineAttr();
+      if (!machine) {
+        ws.emitError("needs a machine (run weft-schedule with a machine "
+                     "model)");
+        return signalPassFailure();
+      }
+      std::string target = chip.empty() ? machine.getName().str() : chip;
+      if (target != "gfx942" && target != "gfx950") {
+        ws.emitError("machine '")
+            << target << "' is not an AMD chip this lowering knows "
+            << "(gfx942, gfx950)";
+        return signalPassFailure();
+      }
+      KernelEmitter emitter(func, target, machine);
+      if (failed(emitter.run(module)))
+        return signalPassFailure();
+    }
+    // Host functions that launched these kernels go with them.
+    llvm::DenseSet<Operation *> erased(kernels.begin(), kernels.end());
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      for (auto func : module.getOps<func::FuncOp>()) {
+        if (erased.contains(func))
+          continue;
+        bool calls = false;
+        func.walk([&](func::CallOp call) {
+          if (auto callee = module.lookupSymbol(call.getCalleeAttr()))
+            calls |= erased.contains(callee);
+        });
+        if (calls) {
+          erased.insert(func);
+          changed = true;
+        }
+      }
+    }
+    for (Operation *op : erased)
+      op->erase();
+    bool pipeLeft = false;
+    module.walk([&](Operation *op) {
+      pipeLeft |= isa<pipe::PipeDialect, tile::TileDialect>(op->getDialect());
+    });
+    if (!pipeLeft)
+      module->removeAttr(kMachineAttrName);
+  }
+};
+
+struct LowerKernelsToROCDLPass
+    : public mlir::weft::amd::impl::WeftLowerKernelsToROCDLBase<
+          LowerKernelsToROCDLPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    gpu::GPUModuleOp module = getOperation();
+    ArrayAttr targets = module.getTargetsAttr();
+    auto target = targets && targets.size() == 1
+                      ? dyn_cast<ROCDL::ROCDLTargetAttr>(targets[0])
+                      : ROCDL::ROCDLTargetAttr();
+    if (!target) {
+      module.emitError("needs one #rocdl.target<chip = ...>");
+      return signalPassFailure();
+    }
+    std::string chipset = target.getChip().str();
+    // The upstream conversions need the chip (MFMA forms, buffer
+    // resources), so the pipeline is built per module.
+    std::string pipeline =
+        "math-expand-ops{ops=tanh,sinh,cosh},convert-scf-to-cf,"
+        "expand-strided-metadata,lower-affine,"
+        "convert-amdgpu-to-rocdl{chipset=" + chipset + "},"
+        "convert-gpu-to-rocdl{chipset=" + chipset + "},"
+        "canonicalize,cse,reconcile-unrealized-casts";
+    OpPassManager pm("gpu.module");
+    if (failed(parsePassPipeline(pipeline, pm)) ||
+        failed(runPipeline(pm, module)))
+      return signalPassFailure();
+  }
+};
+} // namespace
+
+void mlir::weft::amd::buildLowerToROCDLPipeline(OpPassManager &pm) {
+  pm.addPass(createWeftConvertPipeToAMDGPU());
+  pm.nest<gpu::GPUModuleOp>().addPass(createWeftLowerKernelsToROCDL());
+}
+
+void mlir::weft::amd::registerLowerToROCDLPipeline() {
+  PassPipelineRegistration<>(
+      "weft-lower-to-rocdl",
+      "Lowers warp-specialized pipe programs to ROCDL / LLVM kernels ready "
+      "for HSA code-object export (weft-convert-pipe-to-amdgpu, then "
+      "weft-lower-kernels-to-rocdl)",
+      buildLowerToROCDLPipeline);
+}

@@ -1,0 +1,89 @@
+// What weft-convert-pipe-to-amdgpu cannot lower is a located error and a
+// non-zero exit: LDS buffers beyond the chip's LDS, machines that are not AMD
+// chips, accumulators that do not split into MFMA tiles over the waves,
+// f32 MFMA operands, ops it has no lowering for, and a missing machine model.
+// RUN: split-file %s %t
+// More buffers than the schedule chose: 9 of each 16 KB tile.
+// RUN: weft-opt %S/../NVIDIA/Inputs/gemm-bias-gelu.mlir -weft-attach-machine=target=gfx942 -weft-schedule -weft-specialize \
+// RUN:   | sed -e 's/buffers = [0-9]*>/buffers = 9>/g' > %t/too-big.ws.mlir
+// RUN: not weft-opt %t/too-big.ws.mlir -weft-convert-pipe-to-amdgpu 2>&1 | FileCheck %s --check-prefix=LDS
+// RUN: weft-opt %S/../NVIDIA/Inputs/gemm-bias-gelu.mlir -weft-attach-machine=target=sm_90a -weft-schedule -weft-specialize -o %t/nv.ws.mlir
+// RUN: not weft-opt %t/nv.ws.mlir -weft-convert-pipe-to-amdgpu 2>&1 | FileCheck %s --check-prefix=NVIDIA
+// RUN: weft-opt %t/thin.mlir -weft-attach-machine=target=gfx942 -weft-schedule -weft-specialize -mlir-print-debuginfo -o %t/thin.ws.mlir
+// RUN: not weft-opt %t/thin.ws.mlir -weft-convert-pipe-to-amdgpu 2>&1 | FileCheck %s --check-prefix=THIN
+// RUN: weft-opt %t/f32.mlir -weft-attach-machine=target=gfx950 -weft-schedule -weft-specialize -mlir-print-debuginfo -o %t/f32.ws.mlir
+// RUN: not weft-opt %t/f32.ws.mlir -weft-convert-pipe-to-amdgpu 2>&1 | FileCheck %s --check-prefix=F32
+// RUN: weft-opt %t/reduce.mlir -weft-attach-machine=target=gfx942 -weft-schedule -weft-specialize -mlir-print-debuginfo -o %t/reduce.ws.mlir
+// RUN: not weft-opt %t/reduce.ws.mlir -weft-convert-pipe-to-amdgpu 2>&1 | FileCheck %s --check-prefix=REDUCE
+// RUN: weft-opt %t/no-machine.mlir -weft-convert-pipe-to-amdgpu -verify-diagnostics
+
+// LDS: error: LDS buffers need 294912 bytes; gfx942 has 65536
+// NVIDIA: error: machine 'sm_90a' is not an AMD chip this lowering knows (gfx942, gfx950)
+// THIN: thin.mlir:{{[0-9]+}}:{{[0-9]+}}: error: MFMA needs the 48 x 48 accumulator to split into 32 x 32 or 16 x 16 tiles over 4 waves
+// F32: f32.mlir:{{[0-9]+}}:{{[0-9]+}}: error: MFMA operands are 2-D f16 / bf16 / fp8 (OCP) tiles on gfx950
+// REDUCE: reduce.mlir:{{[0-9]+}}:{{[0-9]+}}: error: 'tile.reduce' is not lowered to AMD kernels yet (gfx942)
+
+//--- thin.mlir
+func.func @gemm(%a: memref<?x?xf16>, %b: memref<?x?xf16>, %c: memref<?x?xf32>, %k: index) {
+  %c0 = arith.constant 0 : index
+  %c16 = arith.constant 16 : index
+  %c48 = arith.constant 48 : index
+  %px = tile.program_id x
+  %m = arith.muli %px, %c48 : index
+  %zero = arith.constant dense<0.0> : tensor<48x48xf32>
+  %acc = scf.for %kk = %c0 to %k step %c16 iter_args(%acc_it = %zero) -> tensor<48x48xf32> {
+    %at = tile.load %a[%m, %kk] : memref<?x?xf16> -> tensor<48x16xf16>
+    %bt = tile.load %b[%kk, %c0] : memref<?x?xf16> -> tensor<16x48xf16>
+    %d = tile.dot %at, %bt, %acc_it : tensor<48x16xf16>, tensor<16x48xf16> -> tensor<48x48xf32>
+    scf.yield %d : tensor<48x48xf32>
+  }
+  tile.store %acc, %c[%m, %c0] : tensor<48x48xf32>, memref<?x?xf32>
+  return
+}
+
+//--- f32.mlir
+func.func @gemm(%a: memref<?x?xf32>, %b: memref<?x?xf32>, %c: memref<?x?xf32>, %k: index) {
+  %c0 = arith.constant 0 : index
+  %c32 = arith.constant 32 : index
+  %c128 = arith.constant 128 : index
+  %px = tile.program_id x
+  %m = arith.muli %px, %c128 : index
+  %zero = arith.constant dense<0.0> : tensor<128x128xf32>
+  %acc = scf.for %kk = %c0 to %k step %c32 iter_args(%acc_it = %zero) -> tensor<128x128xf32> {
+    %at = tile.load %a[%m, %kk] : memref<?x?xf32> -> tensor<128x32xf32>
+    %bt = tile.load %b[%kk, %c0] : memref<?x?xf32> -> tensor<32x128xf32>
+    %d = tile.dot %at, %bt, %acc_it : tensor<128x32xf32>, tensor<32x128xf32> -> tensor<128x128xf32>
+    scf.yield %d : tensor<128x128xf32>
+  }
+  tile.store %acc, %c[%m, %c0] : tensor<128x128xf32>, memref<?x?xf32>
+  return
+}
+
+//--- reduce.mlir
+func.func @rowmax(%a: memref<?x?xf16>, %b: memref<?x?xf16>, %c: memref<?xf32>, %k: index) {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %px = tile.program_id x
+  %m = arith.muli %px, %c128 : index
+  %zero = arith.constant dense<0.0> : tensor<128x128xf32>
+  %acc = scf.for %kk = %c0 to %k step %c64 iter_args(%acc_it = %zero) -> tensor<128x128xf32> {
+    %at = tile.load %a[%m, %kk] : memref<?x?xf16> -> tensor<128x64xf16>
+    %bt = tile.load %b[%kk, %c0] : memref<?x?xf16> -> tensor<64x128xf16>
+    %d = tile.dot %at, %bt, %acc_it : tensor<128x64xf16>, tensor<64x128xf16> -> tensor<128x128xf32>
+    scf.yield %d : tensor<128x128xf32>
+  }
+  %r = tile.reduce max %acc axis = 1 : tensor<128x128xf32>
+  tile.store %r, %c[%m] : tensor<128xf32>, memref<?xf32>
+  return
+}
+
+//--- no-machine.mlir
+func.func @k(%a: memref<4xf32>) {
+  // expected-error @+1 {{needs a machine (run weft-schedule with a machine model)}}
+  pipe.warp_specialize {
+    pipe.partition consumer warps = 4 {
+    }
+  }
+  return
+}
