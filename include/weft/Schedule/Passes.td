@@ -70,6 +70,14 @@ def WeftSpecialize : Pass<"weft-specialize", "::mlir::func::FuncOp"> {
     `pipe.get` before the first use and `pipe.release` after the last one.
     Loop results are returned from the partition that computes them through
     a depth-1 channel read after the partitions.
+
+    Channels live in shared memory, except on a machine with tensor memory
+    (`tmem_columns` > 0, sm_100a): there a channel carrying a tensor-core
+    accumulator (a `tile.dot` result, a `tile.dot` accumulator operand, or
+    an iter_arg a `tile.dot` computes) with a 32-bit 64- or 128-row payload
+    is placed in tensor memory (`tensor`), in the order crossings are found,
+    while its lanes x columns fit beside the accumulators that stay inside
+    one partition's loop; the others fall back to shared memory.
   }];
   let dependentDialects = ["::mlir::weft::pipe::PipeDialect",
                            "::mlir::scf::SCFDialect"];

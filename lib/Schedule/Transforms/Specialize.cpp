@@ -4,13 +4,16 @@
 // channels. Each partition keeps the ops the schedule placed on it (with
 // their placements, so the stage structure survives), rematerializes the free
 // ops it needs (index math, constants), and exchanges values with the other
-// partitions through pipe.put / pipe.get / pipe.release.
+// partitions through pipe.put / pipe.get / pipe.release. On a machine with
+// tensor memory (sm_100a), channels carrying tensor-core accumulators live
+// there, as far as its capacity allows.
 //
 //===----------------------------------------------------------------------===//
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "weft/Dialect/Pipe/IR/PipeOps.h"
+#include "weft/Dialect/Tile/IR/TileOps.h"
 #include "weft/Schedule/MachineModelAttr.h"
 #include "weft/Schedule/Passes.h"
 #include "llvm/ADT/MapVector.h"
@@ -32,6 +35,7 @@ struct Crossing {
   unsigned producer;
   llvm::SmallSetVector<unsigned, 4> consumers;
   int64_t depth;
+  pipe::MemorySpace space = pipe::MemorySpace::shared;
   Value channel;
   bool readBy(unsigned partition) const {
     return consumers.contains(partition);
@@ -67,6 +71,16 @@ private:
   /// Records that `consumer` reads `value`, computed by `producer`.
   void noteCrossing(Value value, unsigned producer, unsigned consumer,
                     int64_t depth);
+  /// Whether `value` is a tensor-core accumulator: a tile.dot result, the
+  /// accumulator operand of a tile.dot, or an iter_arg whose next value a
+  /// tile.dot computes.
+  bool isAccumulator(Value value) const;
+  /// The 32-bit tensor-memory cells (lanes x columns) a channel of `c`
+  /// takes, or nothing when its payload cannot live in tensor memory.
+  std::optional<int64_t> tensorMemoryCells(const Crossing &c) const;
+  /// Moves the accumulator crossings to tensor memory, in the order they
+  /// were found, while the machine's tensor memory has room for them.
+  void placeAccumulators(pipe::MachineAttr machine);
   /// Creates the channels of every recorded crossing at `builder`.
   void createChannels(OpBuilder &builder);
 
@@ -100,16 +114,80 @@ void LoopSpecializer::noteCrossing(Value value, unsigned producer,
       c.consumers.insert(consumer);
       return;
     }
-  Crossing crossing{value, producer, {}, std::max<int64_t>(1, depth), {}};
+  Crossing crossing{value, producer, {}, std::max<int64_t>(1, depth),
+                    pipe::MemorySpace::shared, {}};
   crossing.consumers.insert(consumer);
   crossings.push_back(std::move(crossing));
+}
+
+bool LoopSpecializer::isAccumulator(Value value) const {
+  if (value.getDefiningOp<tile::DotOp>())
+    return true;
+  for (OpOperand &use : value.getUses())
+    if (auto dot = dyn_cast<tile::DotOp>(use.getOwner()))
+      if (use.get() == dot.getAcc())
+        return true;
+  if (auto arg = dyn_cast<BlockArgument>(value))
+    if (arg.getOwner() == loop.getBody() && arg.getArgNumber() > 0)
+      return loop.getBody()
+          ->getTerminator()
+          ->getOperand(arg.getArgNumber() - 1)
+          .getDefiningOp<tile::DotOp>();
+  return false;
+}
+
+/// Lanes of tensor memory: one per accumulator row.
+static constexpr int64_t kTensorMemoryLanes = 128;
+
+std::optional<int64_t>
+LoopSpecializer::tensorMemoryCells(const Crossing &c) const {
+  auto tile = dyn_cast<RankedTensorType>(c.value.getType());
+  if (!tile || tile.getRank() != 2 || !tile.hasStaticShape() ||
+      tile.getElementTypeBitWidth() != 32)
+    return std::nullopt;
+  // A tcgen05 accumulator of one CTA has 64 or 128 rows; a 64-row one takes
+  // half the lanes, so two of them share columns.
+  int64_t rows = tile.getDimSize(0);
+  if (rows != 64 && rows != kTensorMemoryLanes)
+    return std::nullopt;
+  return rows * tile.getDimSize(1) * c.depth;
+}
+
+void LoopSpecializer::placeAccumulators(pipe::MachineAttr machine) {
+  if (!machine || machine.getTmemColumns() == 0)
+    return;
+  int64_t freeCells =
+      static_cast<int64_t>(machine.getTmemColumns()) * kTensorMemoryLanes;
+  // Accumulators carried by the loop of a single partition (a GEMM's K loop)
+  // stay in tensor memory there; the channels get what they leave. An
+  // accumulator that crosses lives in its channel's slots.
+  auto crosses = [&](Value value) {
+    return llvm::any_of(crossings,
+                        [&](const Crossing &c) { return c.value == value; });
+  };
+  for (auto [arg, next] :
+       llvm::zip(loop.getRegionIterArgs(),
+                 loop.getBody()->getTerminator()->getOperands()))
+    if (isAccumulator(arg) && !crosses(arg) && !crosses(next))
+      if (auto tile = dyn_cast<RankedTensorType>(arg.getType());
+          tile && tile.hasStaticShape() && tile.getRank() == 2)
+        freeCells -= kTensorMemoryLanes * tile.getDimSize(1);
+  for (Crossing &c : crossings) {
+    if (!isAccumulator(c.value))
+      continue;
+    std::optional<int64_t> cells = tensorMemoryCells(c);
+    if (!cells || *cells > freeCells)
+      continue;
+    c.space = pipe::MemorySpace::tensor;
+    freeCells -= *cells;
+  }
 }
 
 void LoopSpecializer::createChannels(OpBuilder &builder) {
   for (Crossing &c : crossings) {
     auto type = pipe::ChannelType::get(
         c.value.getContext(), c.value.getType(),
-        static_cast<unsigned>(c.depth), pipe::MemorySpace::shared,
+        static_cast<unsigned>(c.depth), c.space,
         static_cast<unsigned>(c.consumers.size()));
     c.channel = pipe::CreateChannelOp::create(builder, c.value.getLoc(), type)
                     .getResult();
@@ -198,6 +276,8 @@ LogicalResult LoopSpecializer::run() {
         noteCrossing(arg, *owner, *q, 2);
     }
   }
+  pipe::MachineAttr machine = lookupMachine(loop);
+  placeAccumulators(machine);
   createChannels(builder);
   // Loop results leave through their owner.
   SmallVector<Value> resultChannels(loop.getNumResults());
@@ -212,7 +292,6 @@ LogicalResult LoopSpecializer::run() {
     (void)owner;
   }
 
-  pipe::MachineAttr machine = lookupMachine(loop);
   auto ws = pipe::WarpSpecializeOp::create(builder, loc, machine);
   Block *wsBody = new Block();
   ws.getBody().push_back(wsBody);
