@@ -125,6 +125,13 @@ private:
   FailureOr<Value> lowerSlice(SliceOp op);
   FailureOr<Value> lowerGather(GatherOp op);
   FailureOr<Value> lowerConcat(ConcatOp op);
+  FailureOr<Value> lowerGatherElements(GatherElementsOp op);
+  /// `raw` (an index tensor element) as an index into a dimension of `dim`:
+  /// negative values count from the back, out-of-range ones are clamped.
+  Value clampIndex(OpBuilder &nb, Location l, Value raw, int64_t dim);
+  FailureOr<Value> lowerCompare(CompareOp op);
+  FailureOr<Value> lowerArgReduce(Operation *op, int64_t axis, bool keep,
+                                  bool last);
 
   KernelOp kernel;
   OpBuilder &b;
@@ -317,6 +324,8 @@ FailureOr<Value> KernelLowering::lowerBinary(Operation *op) {
   bool isFloat = isa<FloatType>(elt), isUnsigned = elt.isUnsignedInteger();
   if (isa<PowOp>(op) && !isFloat)
     return unsupported(op, "integer powers are not lowered");
+  if (isa<AndOp, OrOp, XorOp>(op) && isFloat)
+    return unsupported(op, "logical ops take booleans");
   auto resultType = signlessType(op->getResult(0).getType());
   return elementwise(
       {lhs, rhs}, resultType, [&](OpBuilder &nb, Location l, ValueRange a) {
@@ -357,6 +366,15 @@ FailureOr<Value> KernelLowering::lowerBinary(Operation *op) {
               if (isUnsigned)
                 return arith::MinUIOp::create(nb, l, x, y);
               return arith::MinSIOp::create(nb, l, x, y);
+            })
+            .Case([&](AndOp) -> Value {
+              return arith::AndIOp::create(nb, l, x, y);
+            })
+            .Case([&](OrOp) -> Value {
+              return arith::OrIOp::create(nb, l, x, y);
+            })
+            .Case([&](XorOp) -> Value {
+              return arith::XOrIOp::create(nb, l, x, y);
             })
             .Default([&](Operation *) -> Value {
               return math::PowFOp::create(nb, l, x, y);
@@ -681,24 +699,44 @@ FailureOr<Value> KernelLowering::lowerGather(GatherOp op) {
   return generate(resultType, [&](OpBuilder &nb, Location l, ValueRange idx) {
     Value raw = tensor::ExtractOp::create(nb, l, indices,
                                           idx.slice(axis, q));
-    Value i = arith::IndexCastOp::create(nb, l, nb.getIndexType(), raw);
-    // Negative indices count from the back; out-of-range ones (invalid in
-    // ONNX) are clamped so that no read leaves the tensor.
-    Value zero = arith::ConstantIndexOp::create(nb, l, 0);
-    Value n = arith::ConstantIndexOp::create(nb, l, dim);
-    Value negative =
-        arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i, zero);
-    i = arith::SelectOp::create(nb, l, negative,
-                                arith::AddIOp::create(nb, l, i, n), i);
-    i = arith::MaxSIOp::create(nb, l, i, zero);
-    i = arith::MinSIOp::create(
-        nb, l, i,
-        arith::ConstantIndexOp::create(nb, l, std::max<int64_t>(dim - 1, 0)));
+    Value i = clampIndex(nb, l, raw, dim);
     SmallVector<Value> at(idx.take_front(axis));
     at.push_back(i);
     llvm::append_range(at, idx.drop_front(axis + q));
     return tensor::ExtractOp::create(nb, l, data, at).getResult();
   });
+}
+
+Value KernelLowering::clampIndex(OpBuilder &nb, Location l, Value raw,
+                                 int64_t dim) {
+  Value i = arith::IndexCastOp::create(nb, l, nb.getIndexType(), raw);
+  // Out-of-range indices are invalid ONNX; clamping keeps every read inside
+  // the tensor.
+  Value zero = arith::ConstantIndexOp::create(nb, l, 0);
+  Value n = arith::ConstantIndexOp::create(nb, l, dim);
+  Value negative =
+      arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i, zero);
+  i = arith::SelectOp::create(nb, l, negative,
+                              arith::AddIOp::create(nb, l, i, n), i);
+  i = arith::MaxSIOp::create(nb, l, i, zero);
+  return arith::MinSIOp::create(
+      nb, l, i,
+      arith::ConstantIndexOp::create(nb, l, std::max<int64_t>(dim - 1, 0)));
+}
+
+FailureOr<Value> KernelLowering::lowerGatherElements(GatherElementsOp op) {
+  Value data = lookup(op.getData()), indices = lookup(op.getIndices());
+  auto dataType = cast<RankedTensorType>(data.getType());
+  int64_t axis = *normalizeAxis(op.getAxis(), dataType.getRank());
+  int64_t dim = dataType.getDimSize(axis);
+  return generate(signlessType(op.getType()),
+                  [&](OpBuilder &nb, Location l, ValueRange idx) {
+                    Value raw = tensor::ExtractOp::create(nb, l, indices, idx);
+                    SmallVector<Value> at(idx);
+                    at[axis] = clampIndex(nb, l, raw, dim);
+                    return tensor::ExtractOp::create(nb, l, data, at)
+                        .getResult();
+                  });
 }
 
 FailureOr<Value> KernelLowering::lowerConcat(ConcatOp op) {
@@ -743,6 +781,128 @@ FailureOr<Value> KernelLowering::lowerConcat(ConcatOp op) {
   });
 }
 
+FailureOr<Value> KernelLowering::lowerCompare(CompareOp op) {
+  Type elt = elementOf(op.getLhs());
+  bool isFloat = isa<FloatType>(elt), isUnsigned = elt.isUnsignedInteger();
+  ComparePredicate p = op.getPredicate();
+  auto floatPredicate = [&] {
+    switch (p) {
+    case ComparePredicate::eq: return arith::CmpFPredicate::OEQ;
+    case ComparePredicate::lt: return arith::CmpFPredicate::OLT;
+    case ComparePredicate::le: return arith::CmpFPredicate::OLE;
+    case ComparePredicate::gt: return arith::CmpFPredicate::OGT;
+    case ComparePredicate::ge: return arith::CmpFPredicate::OGE;
+    }
+    llvm_unreachable("unknown predicate");
+  };
+  auto intPredicate = [&] {
+    switch (p) {
+    case ComparePredicate::eq: return arith::CmpIPredicate::eq;
+    case ComparePredicate::lt:
+      return isUnsigned ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt;
+    case ComparePredicate::le:
+      return isUnsigned ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle;
+    case ComparePredicate::gt:
+      return isUnsigned ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt;
+    case ComparePredicate::ge:
+      return isUnsigned ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge;
+    }
+    llvm_unreachable("unknown predicate");
+  };
+  return elementwise({lookup(op.getLhs()), lookup(op.getRhs())},
+                     signlessType(op.getType()),
+                     [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                       if (isFloat)
+                         return arith::CmpFOp::create(nb, l, floatPredicate(),
+                                                      a[0], a[1]);
+                       return arith::CmpIOp::create(nb, l, intPredicate(),
+                                                    a[0], a[1]);
+                     });
+}
+
+/// One reduction with two accumulators: the best value so far and its index.
+/// A later element replaces them when strictly better, or also when equal
+/// with `last` (select_last_index).
+FailureOr<Value> KernelLowering::lowerArgReduce(Operation *op, int64_t rawAxis,
+                                                bool keep, bool last) {
+  MLIRContext *ctx = b.getContext();
+  Value input = lookup(op->getOperand(0));
+  auto type = cast<RankedTensorType>(input.getType());
+  Type elt = type.getElementType();
+  bool isFloat = isa<FloatType>(elt);
+  bool isUnsigned = isUnsignedElement(op->getOperand(0));
+  bool isMax = isa<ArgMaxOp>(op);
+  int64_t rank = type.getRank();
+  int64_t axis = *normalizeAxis(rawAxis, rank);
+  if (type.getDimSize(axis) == 0)
+    return unsupported(op, "the reduced axis is empty");
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d) {
+    iterators.push_back(d == axis ? utils::IteratorType::reduction
+                                  : utils::IteratorType::parallel);
+    if (d != axis) {
+      shape.push_back(type.getDimSize(d));
+      outExprs.push_back(getAffineDimExpr(d, ctx));
+    }
+  }
+  // Seeded with element 0 of the axis, so no identity value is needed.
+  SmallVector<int64_t> firstOffsets(rank, 0), firstSizes(type.getShape()),
+      ones(rank, 1);
+  firstSizes[axis] = 1;
+  auto valueType = RankedTensorType::get(shape, elt);
+  Value first = tensor::ExtractSliceOp::create(
+      b, loc, valueType, input, getAsIndexOpFoldResult(ctx, firstOffsets),
+      getAsIndexOpFoldResult(ctx, firstSizes),
+      getAsIndexOpFoldResult(ctx, ones));
+  auto indexType = RankedTensorType::get(shape, b.getI64Type());
+  Value zeroIndex = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  Value indices =
+      linalg::FillOp::create(b, loc, zeroIndex, empty(indexType)).getResult(0);
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                 AffineMap::get(rank, 0, outExprs, ctx),
+                                 AffineMap::get(rank, 0, outExprs, ctx)};
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{valueType, indexType}, ValueRange{input},
+      ValueRange{first, indices}, maps, iterators,
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value x = a[0], best = a[1], bestIndex = a[2];
+        Value better;
+        if (isFloat) {
+          arith::CmpFPredicate pred =
+              isMax ? (last ? arith::CmpFPredicate::OGE
+                            : arith::CmpFPredicate::OGT)
+                    : (last ? arith::CmpFPredicate::OLE
+                            : arith::CmpFPredicate::OLT);
+          better = arith::CmpFOp::create(nb, l, pred, x, best);
+        } else {
+          arith::CmpIPredicate pred;
+          if (isMax)
+            pred = last ? (isUnsigned ? arith::CmpIPredicate::uge
+                                      : arith::CmpIPredicate::sge)
+                        : (isUnsigned ? arith::CmpIPredicate::ugt
+                                      : arith::CmpIPredicate::sgt);
+          else
+            pred = last ? (isUnsigned ? arith::CmpIPredicate::ule
+                                      : arith::CmpIPredicate::sle)
+                        : (isUnsigned ? arith::CmpIPredicate::ult
+                                      : arith::CmpIPredicate::slt);
+          better = arith::CmpIOp::create(nb, l, pred, x, best);
+        }
+        Value i = arith::IndexCastOp::create(
+            nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, axis));
+        linalg::YieldOp::create(
+            nb, l,
+            ValueRange{arith::SelectOp::create(nb, l, better, x, best),
+                       arith::SelectOp::create(nb, l, better, i, bestIndex)});
+      });
+  Value result = generic.getResult(1);
+  if (keep)
+    result = keepDims(result, axis, rank);
+  return result;
+}
+
 LogicalResult KernelLowering::lower(Operation *op) {
   loc = op->getLoc();
   for (Type t : op->getResultTypes()) {
@@ -772,12 +932,31 @@ LogicalResult KernelLowering::lower(Operation *op) {
                        b, loc, DenseElementsAttr::get(type, element))
                 .getResult();
           })
-          .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp>(
+          .Case<AddOp, SubOp, MulOp, DivOp, MaxOp, MinOp, PowOp, AndOp, OrOp,
+                XorOp>(
               [&](Operation *o) { return lowerBinary(o); })
           .Case<NegOp, ExpOp, ReluOp, SigmoidOp, TanhOp, ErfOp, SqrtOp, LogOp,
                 AbsOp, ReciprocalOp, FloorOp, CeilOp, SinOp, CosOp, RoundOp,
                 GeluOp>(
               [&](Operation *o) { return lowerUnary(o); })
+          .Case([&](CompareOp c) { return lowerCompare(c); })
+          .Case([&](NotOp n) -> FailureOr<Value> {
+            return elementwise(
+                lookup(n.getInput()), signlessType(n.getType()),
+                [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                  Value one = arith::ConstantOp::create(nb, l,
+                                                        nb.getBoolAttr(true));
+                  return arith::XOrIOp::create(nb, l, a[0], one);
+                });
+          })
+          .Case([&](ArgMaxOp r) {
+            return lowerArgReduce(r, r.getAxis(), r.getKeepdims(),
+                                  r.getSelectLastIndex());
+          })
+          .Case([&](ArgMinOp r) {
+            return lowerArgReduce(r, r.getAxis(), r.getKeepdims(),
+                                  r.getSelectLastIndex());
+          })
           .Case([&](WhereOp w) -> FailureOr<Value> {
             return elementwise(
                 {lookup(w.getCondition()), lookup(w.getTrueValue()),
@@ -811,6 +990,7 @@ LogicalResult KernelLowering::lower(Operation *op) {
           .Case([&](SliceOp s) { return lowerSlice(s); })
           .Case([&](GatherOp g) { return lowerGather(g); })
           .Case([&](ConcatOp c) { return lowerConcat(c); })
+          .Case([&](GatherElementsOp g) { return lowerGatherElements(g); })
           .Case([&](ReduceSumOp r) {
             return lowerReduce(r, r.getAxes(), r.getKeepdims());
           })

@@ -62,9 +62,10 @@ constexpr int64_t kMaxOpset = 21;
 /// The first ai.onnx opset whose definition of `op` means what this importer
 /// implements: later versions up to kMinOpset changed only element types or
 /// added attributes and inputs that are read with their defaults. A model
-/// older than kMinOpset imports when every node's op is at least this old;
-/// unlisted ops need kMinOpset (Softmax, for one, changed meaning in 13).
-int64_t semanticSince(StringRef op) {
+/// older than kMinOpset imports when every node's op is at least this old
+/// (Softmax, for one, changed meaning in 13). Ops the importer does not know
+/// have no floor: they are refused as unsupported ops.
+std::optional<int64_t> semanticSince(StringRef op) {
   static const llvm::StringMap<int64_t> since = {
       {"Abs", 6},          {"Add", 7},
       {"Cast", 6},         {"Ceil", 6},
@@ -94,9 +95,28 @@ int64_t semanticSince(StringRef op) {
       {"Sqrt", 6},         {"Squeeze", 1},
       {"Sub", 7},          {"Tanh", 6},
       {"Transpose", 1},    {"Unsqueeze", 1},
-      {"Where", 9}};
+      {"Where", 9},        {"And", 7},
+      {"Or", 7},           {"Xor", 7},
+      {"Not", 1},          {"Equal", 11},
+      {"Less", 9},         {"Greater", 9},
+      {"LessOrEqual", 12}, {"GreaterOrEqual", 12},
+      {"ArgMax", 11},      {"ArgMin", 11},
+      {"Elu", 6},          {"LeakyRelu", 6},
+      {"HardSigmoid", 6},  {"Softplus", 1},
+      {"Softsign", 1},     {"Selu", 6},
+      {"Celu", 12},        {"HardSwish", 14},
+      {"PRelu", 9},        {"ThresholdedRelu", 10},
+      {"Mish", 18},        {"Split", 2},
+      {"Dropout", 12},     {"Softmax", 13},
+      {"LogSoftmax", 13},  {"LayerNormalization", 17},
+      {"Gelu", 20},        {"ConstantOfShape", 9},
+      {"GatherElements", 11},
+      {"NegativeLogLikelihoodLoss", 13},
+      {"SoftmaxCrossEntropyLoss", 13}};
   auto it = since.find(op);
-  return it == since.end() ? kMinOpset : it->second;
+  if (it == since.end())
+    return std::nullopt;
+  return it->second;
 }
 
 /// Initializers with at most this many elements are printed inline; larger
@@ -362,6 +382,14 @@ private:
   LogicalResult importQuantizeLinear(const Node &node);
   LogicalResult importMatMulInteger(const Node &node);
   LogicalResult importLayerNormStats(const Node &node);
+  LogicalResult importLogical(const Node &node);
+  LogicalResult importArgReduce(const Node &node);
+  LogicalResult importActivation(const Node &node);
+  LogicalResult importSplit(const Node &node);
+  LogicalResult importDropout(const Node &node);
+  LogicalResult importGatherElements(const Node &node);
+  LogicalResult importConstantOfShape(const Node &node);
+  LogicalResult importLoss(const Node &node);
   /// The elementwise op `OpTy` on `operands`, its type inferred.
   template <typename OpTy>
   FailureOr<Value> elementwise(const Node &node, ValueRange operands) {
@@ -491,9 +519,10 @@ LogicalResult ONNXImporter::readOpsets(const onnx::ModelProto &model) {
   // Older opsets are checked per node (semanticSince).
   if (defaultOpset < 1 || defaultOpset > kMaxOpset)
     return emitError(fileLoc)
-           << "ai.onnx opset " << defaultOpset << " is not supported (opsets "
-           << kMinOpset << " to " << kMaxOpset
-           << " are; convert the model with onnx.version_converter)";
+           << "ai.onnx opset " << defaultOpset << " is not supported (up to "
+           << kMaxOpset << " is; before " << kMinOpset
+           << ", ops are refused where their meaning differs; convert the "
+              "model with onnx.version_converter)";
   return success();
 }
 
@@ -994,10 +1023,11 @@ LogicalResult ONNXImporter::importNode(const NodeProto &proto, int index) {
   StringRef op = proto.op_type();
 
   if (domain.empty() || domain == "ai.onnx") {
-    if (int64_t since = semanticSince(op); defaultOpset < since)
+    if (std::optional<int64_t> since = semanticSince(op);
+        since && defaultOpset < *since)
       return node.error() << "ai.onnx opset " << defaultOpset
                           << " is not supported for " << op
-                          << " (weft implements its opset " << since
+                          << " (weft implements its opset " << *since
                           << " form; convert the model with "
                              "onnx.version_converter)";
     if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" ||
@@ -1005,6 +1035,27 @@ LogicalResult ONNXImporter::importNode(const NodeProto &proto, int index) {
       return importBinary(node);
     if (op == "Round")
       return importUnary(node);
+    if (op == "Equal" || op == "Less" || op == "LessOrEqual" ||
+        op == "Greater" || op == "GreaterOrEqual" || op == "And" ||
+        op == "Or" || op == "Xor" || op == "Not")
+      return importLogical(node);
+    if (op == "ArgMax" || op == "ArgMin")
+      return importArgReduce(node);
+    if (op == "Elu" || op == "LeakyRelu" || op == "HardSigmoid" ||
+        op == "Softplus" || op == "Softsign" || op == "Selu" ||
+        op == "Celu" || op == "HardSwish" || op == "PRelu" ||
+        op == "ThresholdedRelu" || op == "Mish")
+      return importActivation(node);
+    if (op == "Split")
+      return importSplit(node);
+    if (op == "GatherElements")
+      return importGatherElements(node);
+    if (op == "ConstantOfShape")
+      return importConstantOfShape(node);
+    if (op == "NegativeLogLikelihoodLoss" || op == "SoftmaxCrossEntropyLoss")
+      return importLoss(node);
+    if (op == "Dropout")
+      return importDropout(node);
     if (op == "Shape" || op == "Size")
       return importShape(node);
     if (op == "Unsqueeze" || op == "Squeeze" || op == "Flatten")
@@ -1136,6 +1187,15 @@ LogicalResult ONNXImporter::importUnary(const Node &node) {
     return failure();
   Type type = input->getType();
   StringRef opType = node.opType();
+  Type elementType = cast<RankedTensorType>(type).getElementType();
+  if (opType == "Neg" && isa<IntegerType>(elementType)) {
+    // weft.neg is for floats; -x = 0 - x wraps like ONNX's integers.
+    FailureOr<Value> result = elementwise<SubOp>(
+        node, {createScalar(elementType, 0, node.loc), *input});
+    if (failed(result))
+      return failure();
+    return setOutput(node, 0, *result);
+  }
   Operation *op;
   if (opType == "Relu")
     op = ReluOp::create(builder, node.loc, type, *input);
@@ -2093,6 +2153,444 @@ LogicalResult ONNXImporter::importLayerNormStats(const Node &node) {
     return failure();
   if (node.proto.output_size() > 2 && failed(setOutput(node, 2, *inv)))
     return failure();
+  return success();
+}
+
+LogicalResult ONNXImporter::importLogical(const Node &node) {
+  StringRef opType = node.opType();
+  bool unary = opType == "Not";
+  if (failed(node.checkArity(unary ? 1 : 2, unary ? 1 : 2)))
+    return failure();
+  FailureOr<Value> lhs = operand(node, 0);
+  if (failed(lhs))
+    return failure();
+  bool isBool = cast<RankedTensorType>(lhs->getType())
+                    .getElementType()
+                    .isInteger(1);
+  if ((unary || opType == "And" || opType == "Or" || opType == "Xor") &&
+      !isBool)
+    return node.error() << opType << " takes booleans, got "
+                        << lhs->getType();
+  FailureOr<Value> result = failure();
+  if (unary) {
+    result = finish(NotOp::create(builder, node.loc, lhs->getType(), *lhs));
+  } else {
+    FailureOr<Value> rhs = operand(node, 1);
+    if (failed(rhs))
+      return failure();
+    if (opType == "And") {
+      result = elementwise<AndOp>(node, {*lhs, *rhs});
+    } else if (opType == "Or") {
+      result = elementwise<OrOp>(node, {*lhs, *rhs});
+    } else if (opType == "Xor") {
+      result = elementwise<XorOp>(node, {*lhs, *rhs});
+    } else {
+      ComparePredicate predicate = opType == "Equal"  ? ComparePredicate::eq
+                                 : opType == "Less"   ? ComparePredicate::lt
+                                 : opType == "LessOrEqual" ? ComparePredicate::le
+                                 : opType == "Greater"     ? ComparePredicate::gt
+                                                           : ComparePredicate::ge;
+      result = finish(CompareOp::create(
+          builder, node.loc, lhs->getType(),
+          ComparePredicateAttr::get(ctx, predicate), *lhs, *rhs));
+    }
+  }
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+LogicalResult ONNXImporter::importArgReduce(const Node &node) {
+  if (failed(node.checkArity(1, 1)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  FailureOr<int64_t> axis = node.getInt("axis", 0);
+  FailureOr<int64_t> keepdims = node.getInt("keepdims", 1);
+  FailureOr<int64_t> last = node.getInt("select_last_index", 0);
+  if (failed(input) || failed(axis) || failed(keepdims) || failed(last))
+    return failure();
+  UnitAttr keep = *keepdims ? builder.getUnitAttr() : UnitAttr();
+  UnitAttr lastAttr = *last ? builder.getUnitAttr() : UnitAttr();
+  IntegerAttr axisAttr = builder.getI64IntegerAttr(*axis);
+  Type t = input->getType();
+  Operation *op =
+      node.opType() == "ArgMax"
+          ? ArgMaxOp::create(builder, node.loc, t, *input, axisAttr, keep,
+                             lastAttr)
+                .getOperation()
+          : ArgMinOp::create(builder, node.loc, t, *input, axisAttr, keep,
+                             lastAttr)
+                .getOperation();
+  FailureOr<Value> result = finish(op);
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+/// Activations made of weft's elementwise ops, as the ONNX definitions
+/// write them (pos / neg are max(x, 0) / min(x, 0)).
+LogicalResult ONNXImporter::importActivation(const Node &node) {
+  StringRef opType = node.opType();
+  bool binary = opType == "PRelu";
+  if (failed(node.checkArity(binary ? 2 : 1, binary ? 2 : 1)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  if (failed(input))
+    return failure();
+  Value x = *input;
+  Type elt = cast<RankedTensorType>(x.getType()).getElementType();
+  if (!isa<FloatType>(elt))
+    return node.error() << opType << " takes floats, got " << x.getType();
+  auto c = [&](double v) { return createScalar(elt, v, node.loc); };
+  // Errors are reported by finish(); the chain stops at the first.
+  bool ok = true;
+  auto use = [&](FailureOr<Value> v) {
+    if (failed(v)) {
+      ok = false;
+      return x;
+    }
+    return *v;
+  };
+  auto add = [&](Value a, Value b) { return use(elementwise<AddOp>(node, {a, b})); };
+  auto sub = [&](Value a, Value b) { return use(elementwise<SubOp>(node, {a, b})); };
+  auto mul = [&](Value a, Value b) { return use(elementwise<MulOp>(node, {a, b})); };
+  auto div = [&](Value a, Value b) { return use(elementwise<DivOp>(node, {a, b})); };
+  auto max = [&](Value a, Value b) { return use(elementwise<MaxOp>(node, {a, b})); };
+  auto min = [&](Value a, Value b) { return use(elementwise<MinOp>(node, {a, b})); };
+  auto exp = [&](Value a) { return use(elementwise<ExpOp>(node, a)); };
+  auto log = [&](Value a) { return use(elementwise<LogOp>(node, a)); };
+  auto attr = [&](StringRef name, float dflt) {
+    FailureOr<float> v = node.getFloat(name, dflt);
+    if (failed(v))
+      ok = false;
+    return succeeded(v) ? double(*v) : 0.0;
+  };
+  auto pos = [&](Value a) { return max(a, c(0)); };
+  auto neg = [&](Value a) { return min(a, c(0)); };
+  auto hardSigmoid = [&](Value a, double alpha, double beta) {
+    return max(c(0), min(c(1), add(mul(a, c(alpha)), c(beta))));
+  };
+  auto softplus = [&](Value a) { return log(add(exp(a), c(1))); };
+  Value y;
+  if (opType == "Elu") {
+    double alpha = attr("alpha", 1.0f);
+    y = add(pos(x), mul(c(alpha), sub(exp(neg(x)), c(1))));
+  } else if (opType == "Selu") {
+    double alpha = attr("alpha", 1.67326319217681884765625f);
+    double gamma = attr("gamma", 1.05070102214813232421875f);
+    y = mul(c(gamma), add(pos(x), mul(c(alpha), sub(exp(neg(x)), c(1)))));
+  } else if (opType == "Celu") {
+    double alpha = attr("alpha", 1.0f);
+    y = add(pos(x),
+            neg(mul(c(alpha), sub(exp(div(x, c(alpha))), c(1)))));
+  } else if (opType == "LeakyRelu") {
+    y = add(pos(x), mul(c(attr("alpha", 0.01f)), neg(x)));
+  } else if (opType == "PRelu") {
+    FailureOr<Value> slope = operand(node, 1);
+    if (failed(slope))
+      return failure();
+    y = add(pos(x), mul(*slope, neg(x)));
+  } else if (opType == "HardSigmoid") {
+    y = hardSigmoid(x, attr("alpha", 0.2f), attr("beta", 0.5f));
+  } else if (opType == "HardSwish") {
+    y = mul(x, hardSigmoid(x, 1.0 / 6.0, 0.5));
+  } else if (opType == "Softplus") {
+    y = softplus(x);
+  } else if (opType == "Softsign") {
+    y = div(x, add(c(1), use(elementwise<AbsOp>(node, x))));
+  } else if (opType == "Mish") {
+    y = mul(x, use(elementwise<TanhOp>(node, softplus(x))));
+  } else { // ThresholdedRelu
+    double alpha = attr("alpha", 1.0f);
+    FailureOr<Value> above = finish(CompareOp::create(
+        builder, node.loc, x.getType(),
+        ComparePredicateAttr::get(ctx, ComparePredicate::gt), x, c(alpha)));
+    if (failed(above))
+      return failure();
+    y = use(finish(WhereOp::create(builder, node.loc, x.getType(), *above, x,
+                                   c(0))));
+  }
+  if (!ok)
+    return failure();
+  if (y.getType() != x.getType())
+    return node.error() << "the result " << y.getType()
+                        << " does not have the input's type " << x.getType();
+  return setOutput(node, 0, y);
+}
+
+/// Split: one weft.slice per output, the sizes from the `split` input
+/// (opset 13), attribute (before), or equal parts (num_outputs / the output
+/// count, the last part smaller).
+LogicalResult ONNXImporter::importSplit(const Node &node) {
+  bool splitInput = defaultOpset >= 13;
+  if (failed(node.checkArity(1, splitInput ? 2 : 1,
+                             /*maxOutputs=*/node.proto.output_size())))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  FailureOr<int64_t> axisAttr = node.getInt("axis", 0);
+  if (failed(input) || failed(axisAttr))
+    return failure();
+  auto type = cast<RankedTensorType>(input->getType());
+  if (!type.hasStaticShape())
+    return node.error() << "the input " << type
+                        << " has dynamic dimensions; weft splits static "
+                           "shapes only";
+  std::optional<int64_t> axis = normalizeAxis(*axisAttr, type.getRank());
+  if (!axis)
+    return node.error() << "axis " << *axisAttr << " is out of range for rank "
+                        << type.getRank();
+  FailureOr<std::optional<SmallVector<int64_t>>> sizes =
+      splitInput ? constantInts(node, 1, "split") : node.getInts("split");
+  if (failed(sizes))
+    return failure();
+  int64_t dim = type.getDimSize(*axis);
+  int64_t parts = node.proto.output_size();
+  SmallVector<int64_t> split;
+  if (*sizes) {
+    split = **sizes;
+  } else {
+    int64_t chunk = llvm::divideCeil(dim, std::max<int64_t>(parts, 1));
+    for (int64_t i = 0, left = dim; i < parts; ++i, left -= chunk)
+      split.push_back(std::clamp<int64_t>(left, 0, chunk));
+  }
+  if (static_cast<int64_t>(split.size()) != parts)
+    return node.error() << "splits into " << split.size() << " parts but has "
+                        << parts << " outputs";
+  int64_t offset = 0;
+  for (auto [i, size] : llvm::enumerate(split)) {
+    if (size < 0 || offset + size > dim)
+      return node.error() << "the split sizes do not fit dimension " << *axis
+                          << " (" << dim << ")";
+    SmallVector<int64_t> start(type.getRank(), 0), shape(type.getShape()),
+        step(type.getRank(), 1);
+    start[*axis] = offset;
+    shape[*axis] = size;
+    offset += size;
+    FailureOr<Value> part = finish(
+        SliceOp::create(builder, node.loc, type, *input, start, shape, step));
+    if (failed(part) || failed(setOutput(node, i, *part)))
+      return failure();
+  }
+  if (offset != dim)
+    return node.error() << "the split sizes add up to " << offset
+                        << ", not dimension " << *axis << " (" << dim << ")";
+  return success();
+}
+
+/// Dropout at inference (training_mode absent or a constant false) is the
+/// identity; its mask is all true.
+LogicalResult ONNXImporter::importDropout(const Node &node) {
+  if (failed(node.checkArity(1, 3, /*maxOutputs=*/2)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0);
+  if (failed(input))
+    return failure();
+  if (node.proto.input_size() > 2 && !node.proto.input(2).empty()) {
+    const TensorProto *mode = constantOperand(node, 2);
+    FailureOr<TensorData> data =
+        mode ? readTensor(*mode, node.loc) : FailureOr<TensorData>(failure());
+    if (!mode || failed(data) || data->numElements() != 1 || data->getInt(0))
+      return node.error() << "only inference (training_mode a constant "
+                             "false) is supported";
+  }
+  if (failed(setOutput(node, 0, *input)))
+    return failure();
+  if (node.proto.output_size() > 1 && !node.proto.output(1).empty()) {
+    auto maskType = cast<RankedTensorType>(input->getType())
+                        .clone(IntegerType::get(ctx, 1));
+    Value mask = arith::ConstantOp::create(
+        builder, node.loc, DenseElementsAttr::get(maskType, true));
+    return setOutput(node, 1, mask);
+  }
+  return success();
+}
+
+LogicalResult ONNXImporter::importGatherElements(const Node &node) {
+  if (failed(node.checkArity(2, 2)))
+    return failure();
+  FailureOr<Value> data = operand(node, 0), indices = operand(node, 1);
+  FailureOr<int64_t> axis = node.getInt("axis", 0);
+  if (failed(data) || failed(indices) || failed(axis))
+    return failure();
+  FailureOr<Value> result = finish(GatherElementsOp::create(
+      builder, node.loc, data->getType(), *data, *indices,
+      builder.getI64IntegerAttr(*axis)));
+  if (failed(result))
+    return failure();
+  return setOutput(node, 0, *result);
+}
+
+/// A splat of `value` (a one-element tensor, float 0 by default) with the
+/// constant shape input.
+LogicalResult ONNXImporter::importConstantOfShape(const Node &node) {
+  if (failed(node.checkArity(1, 1)))
+    return failure();
+  FailureOr<std::optional<SmallVector<int64_t>>> shape =
+      constantInts(node, 0, "shape");
+  if (failed(shape))
+    return failure();
+  TensorData fill{RankedTensorType::get({}, Float32Type::get(ctx)),
+                  std::vector<char>(4, 0)};
+  if (const AttributeProto *attr = node.findAttr("value")) {
+    if (!attr->has_t())
+      return node.error() << "attribute 'value' must be a tensor";
+    FailureOr<TensorData> data = readTensor(attr->t(), node.loc);
+    if (failed(data))
+      return failure();
+    if (data->numElements() != 1)
+      return node.error() << "attribute 'value' must hold one element";
+    fill = std::move(*data);
+  }
+  SmallVector<int64_t> dims = **shape;
+  int64_t count = 1;
+  for (int64_t d : dims)
+    if (d < 0 || llvm::MulOverflow(count, d, count))
+      return node.error() << "invalid shape";
+  TensorData data{RankedTensorType::get(dims, fill.type.getElementType()), {}};
+  for (int64_t i = 0; i < count; ++i)
+    data.bytes.insert(data.bytes.end(), fill.bytes.begin(), fill.bytes.end());
+  return setOutput(node, 0,
+                   createConstant(data, node.proto.output(0), node.loc));
+}
+
+/// NegativeLogLikelihoodLoss(input [N, C, d...], target [N, d...], weight
+/// [C]?): loss = -input[n, target, d...] * weight[target], 0 where target is
+/// ignore_index; reduced by sum, mean (divided by the summed weights) or not
+/// at all. SoftmaxCrossEntropyLoss is the same on log_softmax(scores, 1),
+/// which is its optional second output.
+LogicalResult ONNXImporter::importLoss(const Node &node) {
+  bool softmax = node.opType() == "SoftmaxCrossEntropyLoss";
+  if (failed(node.checkArity(2, 3, /*maxOutputs=*/softmax ? 2 : 1)))
+    return failure();
+  FailureOr<Value> input = operand(node, 0), target = operand(node, 1),
+                   weight = optionalOperand(node, 2);
+  FailureOr<std::string> reduction = node.getString("reduction", "mean");
+  if (failed(input) || failed(target) || failed(weight) || failed(reduction))
+    return failure();
+  if (*reduction != "mean" && *reduction != "sum" && *reduction != "none")
+    return node.error() << "reduction must be 'mean', 'sum' or 'none', got '"
+                        << *reduction << "'";
+  std::optional<int64_t> ignore;
+  if (node.findAttr("ignore_index")) {
+    FailureOr<int64_t> v = node.getInt("ignore_index", 0);
+    if (failed(v))
+      return failure();
+    ignore = *v;
+  }
+  auto inputType = cast<RankedTensorType>(input->getType());
+  auto targetType = cast<RankedTensorType>(target->getType());
+  Type elt = inputType.getElementType();
+  if (!isa<FloatType>(elt) || inputType.getRank() < 2 ||
+      targetType.getRank() != inputType.getRank() - 1 ||
+      !inputType.hasStaticShape())
+    return node.error() << "expects a static float input [N, C, d...] and a "
+                           "target [N, d...], got "
+                        << inputType << " and " << targetType;
+  Type targetElt = targetType.getElementType();
+  int64_t rank = inputType.getRank();
+  DenseI64ArrayAttr classAxis = builder.getDenseI64ArrayAttr({1});
+  bool ok = true;
+  auto use = [&](FailureOr<Value> v) -> Value {
+    if (failed(v)) {
+      ok = false;
+      return *input;
+    }
+    return *v;
+  };
+  Value logProb = *input;
+  if (softmax) {
+    // x - max - log(sum(exp(x - max))) along the classes.
+    Value x = *input;
+    Value m = use(finish(ReduceMaxOp::create(builder, node.loc, x.getType(),
+                                             x, classAxis,
+                                             builder.getUnitAttr())));
+    if (!ok)
+      return failure();
+    Value shifted = use(elementwise<SubOp>(node, {x, m}));
+    Value e = use(elementwise<ExpOp>(node, shifted));
+    if (!ok)
+      return failure();
+    Value sum = use(finish(ReduceSumOp::create(builder, node.loc, e.getType(),
+                                               e, classAxis,
+                                               builder.getUnitAttr())));
+    Value lse = use(elementwise<LogOp>(node, sum));
+    logProb = use(elementwise<SubOp>(node, {shifted, lse}));
+    if (!ok)
+      return failure();
+  }
+  // Ignored positions read class 0 and weigh 0.
+  Value safeTarget = *target, keep;
+  if (ignore) {
+    Value ignored = use(finish(CompareOp::create(
+        builder, node.loc, targetType,
+        ComparePredicateAttr::get(ctx, ComparePredicate::eq), *target,
+        createScalar(targetElt, double(*ignore), node.loc))));
+    if (!ok)
+      return failure();
+    keep = use(finish(NotOp::create(builder, node.loc, ignored.getType(),
+                                    ignored)));
+    safeTarget = use(finish(WhereOp::create(
+        builder, node.loc, targetType, keep, *target,
+        createScalar(targetElt, 0, node.loc))));
+    if (!ok)
+      return failure();
+  }
+  SmallVector<int64_t> pickShape(targetType.getShape());
+  pickShape.insert(pickShape.begin() + 1, 1);
+  FailureOr<Value> index = reshape(safeTarget, pickShape, node.loc);
+  if (failed(index))
+    return failure();
+  Value picked = use(finish(GatherElementsOp::create(
+      builder, node.loc, logProb.getType(), logProb, *index,
+      builder.getI64IntegerAttr(1))));
+  if (!ok)
+    return failure();
+  FailureOr<Value> flat = reshape(picked, targetType.getShape(), node.loc);
+  if (failed(flat))
+    return failure();
+  Value loss = use(elementwise<SubOp>(node, {createScalar(elt, 0, node.loc),
+                                             *flat}));
+  Value weights; // per position; null means all ones
+  if (*weight) {
+    weights = use(finish(GatherOp::create(builder, node.loc,
+                                          weight->getType(), *weight,
+                                          safeTarget,
+                                          builder.getI64IntegerAttr(0))));
+    if (!ok)
+      return failure();
+  }
+  if (keep) {
+    Value zero = createScalar(elt, 0, node.loc);
+    Value one = createScalar(elt, 1, node.loc);
+    weights = use(finish(WhereOp::create(builder, node.loc, loss.getType(),
+                                         keep, weights ? weights : one,
+                                         zero)));
+  }
+  if (weights)
+    loss = use(elementwise<MulOp>(node, {loss, weights}));
+  if (!ok)
+    return failure();
+  if (*reduction != "none") {
+    DenseI64ArrayAttr all = builder.getDenseI64ArrayAttr(
+        llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)));
+    auto total = [&](Value v) {
+      return use(finish(ReduceSumOp::create(builder, node.loc, v.getType(), v,
+                                            all, UnitAttr())));
+    };
+    Value sum = total(loss);
+    if (*reduction == "mean") {
+      Value count =
+          weights ? total(weights)
+                  : createScalar(elt, double(targetType.getNumElements()),
+                                 node.loc);
+      sum = use(elementwise<DivOp>(node, {sum, count}));
+    }
+    loss = sum;
+  }
+  if (!ok || failed(setOutput(node, 0, loss)))
+    return failure();
+  if (softmax && node.proto.output_size() > 1)
+    return setOutput(node, 1, logProb);
   return success();
 }
 

@@ -127,3 +127,40 @@ func.func @main(%x: tensor<3x4xf16>, %n: tensor<2x3x4xf32>, %s: tensor<3x4xf32>,
   }
   return %0, %1, %2#0, %2#1, %3 : tensor<3x4xf16>, tensor<2x3x4xf32>, tensor<4xf32>, tensor<4xi32>, tensor<2x5xi32>
 }
+
+// -----
+
+// Comparisons are unsigned for unsigned integers; arg_max keeps the best
+// value and its index in one reduction (strictly greater: the first index on
+// ties); gather_elements clamps its index like gather.
+// CHECK-LABEL: func.func @compare_u8
+// CHECK: arith.cmpi ult
+// CHECK: func.func @arg_max
+// CHECK: tensor.extract_slice {{.*}} to tensor<3xf32>
+// CHECK: linalg.fill {{.*}} -> tensor<3xi64>
+// CHECK: iterator_types = ["parallel", "reduction"]
+// CHECK: arith.cmpf ogt
+// CHECK: linalg.index 1
+// CHECK: arith.select
+// CHECK: arith.select
+// CHECK: func.func @gather_elements
+// CHECK: arith.minsi
+// CHECK: tensor.extract {{.*}} : tensor<3x4xf32>
+func.func @main(%a: tensor<4xui8>, %b: tensor<4xui8>, %x: tensor<3x4xf32>, %i: tensor<3x1xi64>) -> (tensor<4xi1>, tensor<3xi64>, tensor<3x1xf32>) {
+  %0 = weft.kernel @compare_u8(%a, %b) : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xi1> {
+  ^bb0(%p: tensor<4xui8>, %q: tensor<4xui8>):
+    %r = weft.compare lt %p, %q : tensor<4xui8>, tensor<4xui8>
+    weft.yield %r : tensor<4xi1>
+  }
+  %1 = weft.kernel @arg_max(%x) : (tensor<3x4xf32>) -> tensor<3xi64> {
+  ^bb0(%p: tensor<3x4xf32>):
+    %r = weft.arg_max %p axis = 1 : tensor<3x4xf32>
+    weft.yield %r : tensor<3xi64>
+  }
+  %2 = weft.kernel @gather_elements(%x, %i) : (tensor<3x4xf32>, tensor<3x1xi64>) -> tensor<3x1xf32> {
+  ^bb0(%p: tensor<3x4xf32>, %q: tensor<3x1xi64>):
+    %r = weft.gather_elements %p, %q axis = 1 : tensor<3x4xf32>, tensor<3x1xi64>
+    weft.yield %r : tensor<3x1xf32>
+  }
+  return %0, %1, %2 : tensor<4xi1>, tensor<3xi64>, tensor<3x1xf32>
+}

@@ -490,3 +490,35 @@ func.func @reduce_prod_twice(%x: tensor<4x4xi32>) {
   %0 = weft.reduce_prod %x axes [0, -2] : tensor<4x4xi32>
   return
 }
+
+// -----
+
+func.func @compare_types(%a: tensor<4xf32>, %b: tensor<4xi32>) {
+  // expected-error @+1 {{requires the same element type for all operands}}
+  %0 = weft.compare eq %a, %b : tensor<4xf32>, tensor<4xi32>
+  return
+}
+
+// -----
+
+func.func @arg_max_axis(%x: tensor<4xf32>) {
+  // expected-error @+1 {{axis 1 is out of range for rank 1}}
+  %0 = weft.arg_max %x axis = 1 : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @not_float(%x: tensor<4xf32>) {
+  // expected-error @+1 {{must be ranked tensor of 1-bit signless integer values}}
+  %0 = weft.not %x : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_rank(%x: tensor<4x3xf32>, %i: tensor<4xi64>) {
+  // expected-error @+1 {{indices must have the rank of data (2), got 1}}
+  %0 = weft.gather_elements %x, %i axis = 0 : tensor<4x3xf32>, tensor<4xi64>
+  return
+}

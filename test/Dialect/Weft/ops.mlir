@@ -167,3 +167,25 @@ func.func @min_round_reductions(%x: tensor<3x2xf32>, %i: tensor<3x2xui8>, %j: te
   %3 = weft.reduce_prod %i axes [-1] : tensor<3x2xui8>
   return %0, %1, %2, %3 : tensor<3x2xui8>, tensor<3x2xf32>, tensor<1x2xf32>, tensor<3xui8>
 }
+
+// CHECK-LABEL: func.func @logic_and_indices
+func.func @logic_and_indices(%x: tensor<3x4xf32>, %y: tensor<4xf32>, %b: tensor<3x4xi1>, %i: tensor<3x1xi64>)
+    -> (tensor<3x4xi1>, tensor<3x4xi1>, tensor<3x1xi64>, tensor<4xi64>, tensor<3x1xf32>) {
+  // CHECK: weft.compare lt %{{.*}}, %{{.*}} : tensor<3x4xf32>, tensor<4xf32>
+  %0 = weft.compare lt %x, %y : tensor<3x4xf32>, tensor<4xf32>
+  // CHECK: weft.and
+  %1 = weft.and %0, %b : tensor<3x4xi1>, tensor<3x4xi1>
+  // CHECK: weft.or
+  %2 = weft.or %1, %b : tensor<3x4xi1>, tensor<3x4xi1>
+  // CHECK: weft.xor
+  %3 = weft.xor %2, %b : tensor<3x4xi1>, tensor<3x4xi1>
+  // CHECK: weft.not %{{.*}} : tensor<3x4xi1>
+  %4 = weft.not %3 : tensor<3x4xi1>
+  // CHECK: weft.arg_max %{{.*}} axis = 1 keepdims select_last_index : tensor<3x4xf32>
+  %5 = weft.arg_max %x axis = 1 keepdims select_last_index : tensor<3x4xf32>
+  // CHECK: weft.arg_min %{{.*}} axis = -2 : tensor<3x4xf32>
+  %6 = weft.arg_min %x axis = -2 : tensor<3x4xf32>
+  // CHECK: weft.gather_elements %{{.*}}, %{{.*}} axis = 1 : tensor<3x4xf32>, tensor<3x1xi64>
+  %7 = weft.gather_elements %x, %i axis = 1 : tensor<3x4xf32>, tensor<3x1xi64>
+  return %0, %4, %5, %6, %7 : tensor<3x4xi1>, tensor<3x4xi1>, tensor<3x1xi64>, tensor<4xi64>, tensor<3x1xf32>
+}

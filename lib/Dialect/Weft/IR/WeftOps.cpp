@@ -42,8 +42,23 @@ WEFT_BINARY_INFER(MulOp)
 WEFT_BINARY_INFER(DivOp)
 WEFT_BINARY_INFER(MaxOp)
 WEFT_BINARY_INFER(MinOp)
+WEFT_BINARY_INFER(AndOp)
+WEFT_BINARY_INFER(OrOp)
+WEFT_BINARY_INFER(XorOp)
 WEFT_BINARY_INFER(PowOp)
 #undef WEFT_BINARY_INFER
+
+LogicalResult CompareOp::inferReturnTypes(MLIRContext *ctx,
+                                          std::optional<Location> location,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  if (failed(inferBroadcastType(location, adaptor.getLhs(), adaptor.getRhs(),
+                                results)))
+    return failure();
+  results.back() = cast<RankedTensorType>(results.back())
+                       .clone(IntegerType::get(ctx, 1));
+  return success();
+}
 
 LogicalResult WhereOp::inferReturnTypes(MLIRContext *,
                                         std::optional<Location> location,
@@ -183,6 +198,21 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+LogicalResult GatherElementsOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> location, Adaptor adaptor,
+    SmallVectorImpl<Type> &results) {
+  auto data = cast<RankedTensorType>(adaptor.getData().getType());
+  auto indices = cast<RankedTensorType>(adaptor.getIndices().getType());
+  if (data.getRank() != indices.getRank())
+    return emitOptionalError(location, "indices must have the rank of data (",
+                             data.getRank(), "), got ", indices.getRank());
+  if (!normalizeAxis(adaptor.getAxis(), data.getRank()))
+    return emitOptionalError(location, "axis ", adaptor.getAxis(),
+                             " is out of range for rank ", data.getRank());
+  results.push_back(indices.clone(data.getElementType()));
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Reductions
 //===----------------------------------------------------------------------===//
@@ -230,6 +260,22 @@ WEFT_REDUCE_INFER(ReduceMeanOp)
 WEFT_REDUCE_INFER(ReduceMaxOp)
 WEFT_REDUCE_INFER(ReduceMinOp)
 WEFT_REDUCE_INFER(ReduceProdOp)
+
+#define WEFT_ARG_REDUCE_INFER(OP)                                              \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *ctx, std::optional<Location> location, Adaptor adaptor,     \
+      SmallVectorImpl<Type> &results) {                                        \
+    int64_t axis = adaptor.getAxis();                                          \
+    if (failed(inferReduceType(location, adaptor.getInput(), axis,             \
+                               adaptor.getKeepdims(), results)))               \
+      return failure();                                                        \
+    results.back() = cast<RankedTensorType>(results.back())                    \
+                         .clone(IntegerType::get(ctx, 64));                    \
+    return success();                                                          \
+  }
+WEFT_ARG_REDUCE_INFER(ArgMaxOp)
+WEFT_ARG_REDUCE_INFER(ArgMinOp)
+#undef WEFT_ARG_REDUCE_INFER
 #undef WEFT_REDUCE_INFER
 
 //===----------------------------------------------------------------------===//

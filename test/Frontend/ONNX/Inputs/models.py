@@ -495,6 +495,46 @@ def quantized_ops():
                   init("yz", np.array(5, np.uint8))])
 
 
+def logic_ops():
+    nodes = [node("Less", ["x", "b"], ["lt"], "less_node"),
+             node("Not", ["lt"], ["nlt"], "not_node"),
+             node("Xor", ["nlt", "lt"], ["x1"], "xor_node"),
+             node("ArgMax", ["x"], ["am"], "argmax_node", axis=1, keepdims=0,
+                  select_last_index=1),
+             node("LeakyRelu", ["x"], ["lr"], "leaky_node", alpha=0.1),
+             node("Split", ["x", "parts"], ["s0", "s1"], "split_node", axis=1),
+             node("Dropout", ["s0"], ["d", "mask"], "dropout_node")]
+    return model(nodes, [tensor("x", F32, [2, 4]), tensor("b", F32, [4])],
+                 [tensor("x1", TensorProto.BOOL, [2, 4]),
+                  tensor("am", TensorProto.INT64, [2]),
+                  tensor("lr", F32, [2, 4]), tensor("d", F32, [2, 1]),
+                  tensor("s1", F32, [2, 3]),
+                  tensor("mask", TensorProto.BOOL, [2, 1])],
+                 [init("parts", np.array([1, 3], np.int64))])
+
+
+def nll_loss():
+    nodes = [node("NegativeLogLikelihoodLoss", ["x", "t", "w"], ["y"], "nll",
+                  ignore_index=2, reduction="mean")]
+    return model(nodes, [tensor("x", F32, [2, 3]),
+                         tensor("t", TensorProto.INT64, [2])],
+                 [tensor("y", F32, [])],
+                 [init("w", np.array([1.0, 2.0, 0.5], np.float32))])
+
+
+def bad_split():
+    nodes = [node("Split", ["x", "parts"], ["s0", "s1"], "split_bad", axis=1)]
+    return model(nodes, [tensor("x", F32, [2, 4])],
+                 [tensor("s0", F32, [2, 1]), tensor("s1", F32, [2, 1])],
+                 [init("parts", np.array([1, 1], np.int64))])
+
+
+def dropout_training():
+    nodes = [node("Dropout", ["x", "", "mode"], ["y"], "dropout_train")]
+    return model(nodes, [tensor("x", F32, [2, 4])], [tensor("y", F32, [2, 4])],
+                 [init("mode", np.array(True))])
+
+
 def quantize_blocked():
     nodes = [node("QuantizeLinear", ["x", "s"], ["q"], "q_blocked",
                   block_size=2, axis=1)]

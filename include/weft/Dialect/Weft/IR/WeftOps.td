@@ -48,6 +48,50 @@ def Weft_MaxOp : Weft_BinaryOp<"max", "maximum">;
 def Weft_MinOp : Weft_BinaryOp<"min", "minimum">;
 def Weft_PowOp : Weft_BinaryOp<"pow", "power (`lhs` raised to `rhs`)">;
 
+// Boolean (`i1`) operands; `xor` is inequality.
+def Weft_AndOp : Weft_BinaryOp<"and", "logical and">;
+def Weft_OrOp : Weft_BinaryOp<"or", "logical or">;
+def Weft_XorOp : Weft_BinaryOp<"xor", "logical exclusive or">;
+
+def Weft_NotOp : Weft_Op<"not", [Pure, SameOperandsAndResultType]> {
+  let summary = "elementwise logical negation";
+  let arguments = (ins RankedTensorOf<[I1]>:$input);
+  let results = (outs RankedTensorOf<[I1]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Weft_ComparePredicate : I32EnumAttr<"ComparePredicate",
+    "how weft.compare compares", [
+      I32EnumAttrCase<"eq", 0>,
+      I32EnumAttrCase<"lt", 1>,
+      I32EnumAttrCase<"le", 2>,
+      I32EnumAttrCase<"gt", 3>,
+      I32EnumAttrCase<"ge", 4>]> {
+  let cppNamespace = "::mlir::weft";
+}
+
+def Weft_CompareOp : Weft_Op<"compare", [Pure, SameOperandsElementType,
+    InferTypeOpAdaptor]> {
+  let summary = "elementwise comparison with numpy broadcasting";
+  let description = [{
+    `lhs <predicate> rhs` per element, as ONNX `Equal`, `Less`,
+    `LessOrEqual`, `Greater` and `GreaterOrEqual`: an `i1` tensor of the
+    broadcast shape. Floats compare ordered (false against NaN, except that
+    nothing is equal to NaN either); unsigned integers compare unsigned.
+
+    ```mlir
+    %0 = weft.compare lt %a, %b : tensor<3x4xf32>, tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Weft_ComparePredicate:$predicate,
+                       RankedTensorOf<[AnyType]>:$lhs,
+                       RankedTensorOf<[AnyType]>:$rhs);
+  let results = (outs RankedTensorOf<[I1]>:$result);
+  let assemblyFormat = [{
+    $predicate $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)
+  }];
+}
+
 def Weft_WhereOp : Weft_Op<"where", [Pure, InferTypeOpAdaptor]> {
   let summary = "elementwise selection with numpy broadcasting";
   let description = [{
@@ -252,6 +296,28 @@ def Weft_GatherOp : Weft_Op<"gather", [Pure, InferTypeOpAdaptor]> {
   }];
 }
 
+def Weft_GatherElementsOp : Weft_Op<"gather_elements", [Pure,
+    InferTypeOpAdaptor]> {
+  let summary = "takes one entry along an axis per index element";
+  let description = [{
+    As ONNX `GatherElements`: `indices` has the rank of `data`, and
+    `result[i] = data[i with i[axis] replaced by indices[i]]`; negative
+    indices count from the back of the axis. The result has the shape of
+    `indices` and the element type of `data`.
+
+    ```mlir
+    %0 = weft.gather_elements %x, %ids axis = 1 : tensor<4x10xf32>, tensor<4x1xi64>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$data,
+                       RankedTensorOf<[I32, I64]>:$indices, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $data `,` $indices `axis` `=` $axis attr-dict `:` type($data) `,`
+    type($indices)
+  }];
+}
+
 // Reductions over a set of axes; `keepdims` keeps each reduced dimension as 1.
 class Weft_ReduceOp<string mnemonic, string what, Type elementType>
     : Weft_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
@@ -283,6 +349,34 @@ def Weft_ReduceMinOp : Weft_ReduceOp<"reduce_min", "minimum",
     AnyTypeOf<[AnyFloat, AnySignlessInteger, AnyUnsignedInteger]>>;
 def Weft_ReduceProdOp : Weft_ReduceOp<"reduce_prod", "product",
     AnyTypeOf<[AnyFloat, AnySignlessInteger, AnyUnsignedInteger]>>;
+
+// Index of the extreme value along one axis.
+class Weft_ArgReduceOp<string mnemonic, string what>
+    : Weft_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "index of the " # what # " along one axis";
+  let description = [{
+    As ONNX `ArgMax` / `ArgMin`: the `i64` index of the }] # what # [{
+    along `axis` (negative values count from the back); the first one on a
+    tie, the last with `select_last_index`. The axis is dropped, or kept as
+    size 1 with `keepdims`.
+
+    ```mlir
+    %0 = weft.}] # mnemonic # [{ %x axis = 1 keepdims : tensor<3x4xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat, AnySignlessInteger,
+                                       AnyUnsignedInteger]>:$input,
+                       I64Attr:$axis, UnitAttr:$keepdims,
+                       UnitAttr:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$result);
+  let assemblyFormat = [{
+    $input `axis` `=` $axis (`keepdims` $keepdims^)?
+    (`select_last_index` $select_last_index^)? attr-dict `:` type($input)
+  }];
+}
+
+def Weft_ArgMaxOp : Weft_ArgReduceOp<"arg_max", "maximum">;
+def Weft_ArgMinOp : Weft_ArgReduceOp<"arg_min", "minimum">;
 
 def Weft_SoftmaxOp : Weft_Op<"softmax", [Pure, SameOperandsAndResultType]> {
   let summary = "softmax along one axis";
