@@ -1,7 +1,6 @@
 //===- MachineModels.cpp - Preset registry and cost estimation -----------===//
 
 #include "weft/Target/MachineModels.h"
-#include "weft/Target/NVIDIA/DequantSequences.h"
 
 #include <algorithm>
 #include <cmath>
@@ -84,37 +83,18 @@ std::optional<Op> target::makeOp(const MachineModel &machine,
 
 double weft::target::dequantInstructionsPerElement(
     const schedule::MachineModel &machine, const DequantQuery &query) {
-  using Storage = DequantQuery::Storage;
-  using mlir::weft::nvidia::DequantConversion;
+  namespace nvidia = mlir::weft::nvidia;
   double scalar = 2.0 + (query.zeroPoint ? 1.0 : 0.0);
   llvm::StringRef name = machine.name;
-  unsigned sm = 0;
-  if (!name.consume_front("sm_") ||
-      name.take_while([](char c) { return c >= '0' && c <= '9'; })
-          .getAsInteger(10, sm))
+  std::optional<unsigned> sm = nvidia::parseSmNumber(name);
+  if (!sm)
     return scalar;
-  std::optional<DequantConversion> conversion;
-  bool isInt4 = query.bits == 4 && query.storage != Storage::F4E2M1;
-  if (query.resultBF16) {
-    if (isInt4 && query.storage == Storage::SignedInt)
-      conversion = DequantConversion::Int4ToBF16;
-  } else if (isInt4) {
-    conversion = query.storage == Storage::UnsignedInt
-                     ? DequantConversion::UInt4ToF16
-                     : DequantConversion::Int4ToF16;
-  } else if (query.bits == 8 && query.storage == Storage::SignedInt) {
-    conversion = DequantConversion::Int8ToF16;
-  } else if (query.storage == Storage::F8E4M3) {
-    conversion = DequantConversion::E4M3ToF16;
-  } else if (query.storage == Storage::F8E5M2) {
-    conversion = DequantConversion::E5M2ToF16;
-  }
+  std::optional<nvidia::DequantConversion> conversion =
+      nvidia::selectDequantConversion(query.storage, query.bits,
+                                      query.resultBF16, *sm);
   if (!conversion)
     return scalar;
-  const auto &seq = mlir::weft::nvidia::dequantSequence(*conversion);
-  if (seq.minSm > sm)
-    return scalar;
-  return double(mlir::weft::nvidia::countInstructions(seq.ptx)) /
-             seq.elementsPerWord +
+  const nvidia::DequantSequence &seq = nvidia::dequantSequence(*conversion);
+  return double(nvidia::countInstructions(seq.ptx)) / seq.elementsPerWord +
          0.5 + (query.zeroPoint ? 0.5 : 0.0);
 }

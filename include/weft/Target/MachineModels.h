@@ -11,6 +11,7 @@
 #define WEFT_TARGET_MACHINEMODELS_H
 
 #include "weft/Schedule/Problem.h"
+#include "weft/Target/NVIDIA/DequantSequences.h"
 
 #include <optional>
 #include <string>
@@ -61,7 +62,7 @@ std::optional<schedule::Op> makeOp(const schedule::MachineModel &machine,
 
 /// What a tile.dequant converts, for its cost.
 struct DequantQuery {
-  enum class Storage { SignedInt, UnsignedInt, F8E4M3, F8E5M2, F4E2M1 };
+  using Storage = mlir::weft::nvidia::CodeKind;
   Storage storage = Storage::SignedInt;
   unsigned bits = 4;       ///< storage bits per element
   bool resultBF16 = false; ///< f16 otherwise (f32 counts as f16)

@@ -1,7 +1,7 @@
 //===- Dequant.cpp - register-level dequantization on NVIDIA GPUs ---------===//
 //
 // Emits the sequences of DequantSequences.cpp (which explains them) as
-// inline PTX, and picks one for a tile.dequant element type pair.
+// inline PTX.
 //
 //===----------------------------------------------------------------------===//
 #include "weft/Target/NVIDIA/Dequant.h"
@@ -12,30 +12,6 @@
 
 using namespace mlir;
 using namespace mlir::weft::nvidia;
-
-std::optional<DequantConversion>
-mlir::weft::nvidia::dequantConversionFor(Type storage, Type result,
-                                         unsigned sm) {
-  std::optional<DequantConversion> conversion;
-  auto integer = dyn_cast<IntegerType>(storage);
-  if (result.isF16()) {
-    if (integer && integer.getWidth() == 4)
-      conversion = integer.isUnsigned() ? DequantConversion::UInt4ToF16
-                                        : DequantConversion::Int4ToF16;
-    else if (integer && integer.getWidth() == 8 && !integer.isUnsigned())
-      conversion = DequantConversion::Int8ToF16;
-    else if (isa<Float8E4M3FNType>(storage))
-      conversion = DequantConversion::E4M3ToF16;
-    else if (isa<Float8E5M2Type>(storage))
-      conversion = DequantConversion::E5M2ToF16;
-  } else if (result.isBF16() && integer && integer.getWidth() == 4 &&
-             !integer.isUnsigned()) {
-    conversion = DequantConversion::Int4ToBF16;
-  }
-  if (conversion && dequantSequence(*conversion).minSm > sm)
-    return std::nullopt;
-  return conversion;
-}
 
 SmallVector<Value> mlir::weft::nvidia::emitDequant(OpBuilder &b, Location loc,
                                                    DequantConversion conversion,

@@ -18,17 +18,6 @@ using namespace mlir::weft::nvidia;
 
 namespace {
 
-/// "sm_90a" -> 90; nothing for a name that is not sm_<digits>[a].
-std::optional<unsigned> smNumber(StringRef chip) {
-  if (!chip.consume_front("sm_"))
-    return std::nullopt;
-  chip.consume_back("a");
-  unsigned sm;
-  if (chip.getAsInteger(10, sm))
-    return std::nullopt;
-  return sm;
-}
-
 struct DequantKernelsPass
     : public weft::nvidia::impl::WeftNVIDIADequantKernelsBase<
           DequantKernelsPass> {
@@ -37,7 +26,7 @@ struct DequantKernelsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
-    std::optional<unsigned> sm = smNumber(chip);
+    std::optional<unsigned> sm = parseSmNumber(chip);
     if (!sm || *sm < 80) {
       module.emitError("weft-nvidia-dequant-kernels: chip must be sm_80 or "
                        "newer (sm_<N>[a]), got '")

@@ -148,3 +148,35 @@ unsigned mlir::weft::nvidia::countInstructions(StringRef ptx) {
   return count;
 }
 
+std::optional<DequantConversion>
+mlir::weft::nvidia::selectDequantConversion(CodeKind kind, unsigned bits,
+                                            bool resultBF16, unsigned sm) {
+  std::optional<DequantConversion> conversion;
+  bool integer = kind == CodeKind::SignedInt || kind == CodeKind::UnsignedInt;
+  if (resultBF16) {
+    if (kind == CodeKind::SignedInt && bits == 4)
+      conversion = DequantConversion::Int4ToBF16;
+  } else if (integer && bits == 4) {
+    conversion = kind == CodeKind::UnsignedInt ? DequantConversion::UInt4ToF16
+                                               : DequantConversion::Int4ToF16;
+  } else if (kind == CodeKind::SignedInt && bits == 8) {
+    conversion = DequantConversion::Int8ToF16;
+  } else if (kind == CodeKind::F8E4M3) {
+    conversion = DequantConversion::E4M3ToF16;
+  } else if (kind == CodeKind::F8E5M2) {
+    conversion = DequantConversion::E5M2ToF16;
+  }
+  if (conversion && dequantSequence(*conversion).minSm > sm)
+    return std::nullopt;
+  return conversion;
+}
+
+std::optional<unsigned> mlir::weft::nvidia::parseSmNumber(StringRef chip) {
+  if (!chip.consume_front("sm_"))
+    return std::nullopt;
+  chip.consume_back("a");
+  unsigned sm;
+  if (chip.getAsInteger(10, sm))
+    return std::nullopt;
+  return sm;
+}

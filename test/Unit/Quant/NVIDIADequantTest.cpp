@@ -264,3 +264,32 @@ TEST(DequantSequence, InstructionCounts) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(DequantSequence, Selection) {
+  EXPECT_EQ(selectDequantConversion(CodeKind::SignedInt, 4, false, 80),
+            DequantConversion::Int4ToF16);
+  EXPECT_EQ(selectDequantConversion(CodeKind::UnsignedInt, 4, false, 80),
+            DequantConversion::UInt4ToF16);
+  EXPECT_EQ(selectDequantConversion(CodeKind::SignedInt, 4, true, 90),
+            DequantConversion::Int4ToBF16);
+  EXPECT_EQ(selectDequantConversion(CodeKind::SignedInt, 8, false, 80),
+            DequantConversion::Int8ToF16);
+  // fp8 needs the sm_89 cvt; fp4, ui8 and ui4 -> bf16 have no sequence.
+  EXPECT_EQ(selectDequantConversion(CodeKind::F8E4M3, 8, false, 80),
+            std::nullopt);
+  EXPECT_EQ(selectDequantConversion(CodeKind::F8E5M2, 8, false, 90),
+            DequantConversion::E5M2ToF16);
+  EXPECT_EQ(selectDequantConversion(CodeKind::F4E2M1, 4, false, 100),
+            std::nullopt);
+  EXPECT_EQ(selectDequantConversion(CodeKind::UnsignedInt, 8, false, 90),
+            std::nullopt);
+  EXPECT_EQ(selectDequantConversion(CodeKind::UnsignedInt, 4, true, 90),
+            std::nullopt);
+  EXPECT_EQ(parseSmNumber("sm_90a"), 90u);
+  EXPECT_EQ(parseSmNumber("sm_100a"), 100u);
+  EXPECT_EQ(parseSmNumber("gfx942"), std::nullopt);
+}
+
+} // namespace

@@ -23,16 +23,8 @@
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/SmallVector.h"
 
-#include <optional>
 
 namespace mlir::weft::nvidia {
-
-/// The conversion for an element type pair of tile.dequant (`storage`
-/// i4 / ui4 / i8 / f8E4M3FN / f8E5M2 into `result` f16 / bf16) on `sm`,
-/// if there is one.
-std::optional<DequantConversion> dequantConversionFor(Type storage,
-                                                      Type result,
-                                                      unsigned sm);
 
 /// Emits the sequence as `llvm.inline_asm` on the i32 `packed` and returns
 /// its `outputs` i32 results (each two 16-bit floats, low half first).

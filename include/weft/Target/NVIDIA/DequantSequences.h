@@ -13,6 +13,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace mlir::weft::nvidia {
 
@@ -46,6 +47,19 @@ struct DequantSequence {
 
 const DequantSequence &dequantSequence(DequantConversion conversion);
 llvm::ArrayRef<DequantConversion> allDequantConversions();
+
+/// What a dequantization reads.
+enum class CodeKind { SignedInt, UnsignedInt, F8E4M3, F8E5M2, F4E2M1 };
+
+/// The sequence converting `bits`-wide codes of `kind` to f16 (or bf16) on
+/// sm_`sm`, if there is one.
+std::optional<DequantConversion> selectDequantConversion(CodeKind kind,
+                                                         unsigned bits,
+                                                         bool resultBF16,
+                                                         unsigned sm);
+
+/// "sm_90a" -> 90; nothing for a name that is not sm_<digits>[a].
+std::optional<unsigned> parseSmNumber(llvm::StringRef chip);
 
 /// PTX instructions of the sequence (each `;`-terminated statement that is
 /// not a declaration or a brace).
