@@ -29,11 +29,10 @@ std::string mlir::weft::arm::vectorizePipeline(VectorVariant variant) {
   switch (variant) {
   case VectorVariant::None: return "";
   // The schedule-driven software pipelining of the k loop (prefetch=-1)
-  // carries the loaded operands in iter_args, and without modulo variable
-  // expansion LLVM rotates them with register moves: llvm-mca on Neoverse
-  // V2 measures the pipelined loop slower (docs/arm.md), so the compiled
-  // kernels keep the loads in their step and leave the overlap to the
-  // out-of-order core.
+  // measures slower under llvm-mca on Neoverse V2 (docs/arm.md): the
+  // out-of-order core already overlaps the loads with the FMAs, and the
+  // operands carried across iterations cost registers and prologue loads.
+  // So the compiled kernels keep the loads in their step.
   case VectorVariant::SVE:
     return "weft-arm-vectorize-dots{variant=sve prefetch=0}";
   case VectorVariant::SME: return "weft-arm-vectorize-dots{variant=sme}";

@@ -265,7 +265,7 @@ LogicalResult DotBuilder::buildSVE(int64_t prefetch) {
          b.getNamedAttr("distance", b.getI64IntegerAttr(kStep->prefetch)),
          b.getNamedAttr("prefetch", b.getI64IntegerAttr(prefetch))});
   }
-  Value zero = index(0), one = index(1);
+  Value zero = index(0);
   Value lanes = scalableLanes();
   Value blockWidth = arith::MulIOp::create(b, loc, lanes, index(strips));
   Value accZero = arith::ConstantOp::create(
@@ -320,50 +320,67 @@ LogicalResult DotBuilder::buildSVE(int64_t prefetch) {
                 return operands;
               };
               int64_t perStep = strips + block;
-              // Software pipelining: the loads of step k + prefetch are
-              // issued before the FMAs of step k, whose operands were
-              // loaded `prefetch` iterations earlier and ride in iter_args.
+              // The FMAs of one k step on its operands (strips, then lhs
+              // elements).
+              auto fmaStep = [&](ValueRange operands, ValueRange sumsIn) {
+                SmallVector<Value> out;
+                for (int64_t r = 0; r < block; ++r) {
+                  Value splat = vector::BroadcastOp::create(
+                      b, loc, accVector, operands[strips + r]);
+                  // math.fma, not vector.fma: the latter becomes
+                  // llvm.fmuladd, which LLVM may split.
+                  for (int64_t s = 0; s < strips; ++s)
+                    out.push_back(math::FmaOp::create(
+                        b, loc, splat, operands[s], sumsIn[r * strips + s]));
+                }
+                return out;
+              };
+              // Software pipelining: the loads of step k + d are issued
+              // before the FMAs of step k, whose operands were loaded d
+              // steps earlier and ride in iter_args. The loop is unrolled
+              // d times (modulo variable expansion): sub-step j consumes
+              // in-flight set j and produces set j for the next iteration,
+              // so no value moves between iter_args. The depth % d last
+              // steps follow the loop, on the sets still in flight.
+              int64_t d = std::max<int64_t>(prefetch, 1);
+              int64_t unrolled = prefetch == 0 ? depth : depth / d * d;
               SmallVector<Value> carried = sums;
               for (int64_t p = 0; p < prefetch; ++p)
                 llvm::append_range(carried, loadStep(index(p)));
               auto kLoop = scf::ForOp::create(
-                  b, loc, zero, index(depth), one, carried,
+                  b, loc, zero, index(unrolled), index(d), carried,
                   [&](OpBuilder &, Location, Value k, ValueRange inFlight) {
-                    SmallVector<Value> next;
-                    SmallVector<Value> current;
-                    SmallVector<Value> ahead;
+                    SmallVector<Value> partial(inFlight.take_front(sums.size()));
                     if (prefetch == 0) {
-                      current = loadStep(k);
-                    } else {
-                      ahead = loadStep(
-                          arith::AddIOp::create(b, loc, k, index(prefetch)));
-                      auto oldest = inFlight.slice(sums.size(), perStep);
-                      current.assign(oldest.begin(), oldest.end());
+                      partial = fmaStep(loadStep(k), partial);
+                      scf::YieldOp::create(b, loc, partial);
+                      return;
                     }
-                    for (int64_t r = 0; r < block; ++r) {
-                      Value splat = vector::BroadcastOp::create(
-                          b, loc, accVector, current[strips + r]);
-                      // math.fma, not vector.fma: the latter becomes
-                      // llvm.fmuladd, which LLVM may split.
-                      for (int64_t s = 0; s < strips; ++s)
-                        next.push_back(math::FmaOp::create(
-                            b, loc, splat, current[s],
-                            inFlight[r * strips + s]));
+                    SmallVector<Value> ahead;
+                    for (int64_t j = 0; j < d; ++j) {
+                      llvm::append_range(
+                          ahead, loadStep(arith::AddIOp::create(
+                                     b, loc, k, index(j + d))));
+                      partial = fmaStep(
+                          inFlight.slice(sums.size() + j * perStep, perStep),
+                          partial);
                     }
-                    if (prefetch > 0) {
-                      auto younger = inFlight.drop_front(sums.size() + perStep);
-                      llvm::append_range(next, younger);
-                      llvm::append_range(next, ahead);
-                    }
-                    scf::YieldOp::create(b, loc, next);
+                    llvm::append_range(partial, ahead);
+                    scf::YieldOp::create(b, loc, partial);
                   });
               if (scheduleAttr)
                 kLoop->setAttr("weft.arm.k_schedule", scheduleAttr);
+              SmallVector<Value> finalSums(
+                  kLoop.getResults().take_front(sums.size()));
+              for (int64_t j = 0; j < depth - unrolled; ++j)
+                finalSums = fmaStep(kLoop.getResults().slice(
+                                        sums.size() + j * perStep, perStep),
+                                    finalSums);
               for (int64_t r = 0; r < block; ++r)
                 for (int64_t s = 0; s < strips; ++s)
                   vector::MaskedStoreOp::create(
                       b, loc, acc, ValueRange{rowsIndex[r], columns[s]},
-                      masks[s], kLoop.getResult(r * strips + s));
+                      masks[s], finalSums[r * strips + s]);
               scf::YieldOp::create(b, loc);
             });
         scf::YieldOp::create(b, loc);

@@ -10,7 +10,9 @@
 // arrive 6 cycles later, at cycle 8: the FMAs sit two stages after them.
 // So the loads of step k + 2 are issued before the FMAs of step k, whose
 // operands (4 strips, 4 lhs elements per step) ride in iter_args from a
-// two-step prologue.
+// two-step prologue; the loop is unrolled twice so that each sub-step
+// consumes one in-flight set and yields its replacement in the same slot
+// (modulo variable expansion: no register moves).
 
 // CHECK-LABEL: func.func private @f32_tile_arm_dot(
 // CHECK: %[[LAST:.*]] = arith.constant 15 : index
@@ -20,7 +22,7 @@
 // CHECK: %[[K1:.*]] = arith.minsi %c1{{.*}}, %[[LAST]]
 // CHECK-COUNT-4: vector.maskedload %{{.*}}[%[[K1]], %{{.*}}], {{.*}} into vector<[4]xf32>
 // CHECK-COUNT-4: memref.load %{{.*}}[%{{.*}}, %[[K1]]]
-// CHECK: scf.for %[[K:.*]] = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args(
+// CHECK: scf.for %[[K:.*]] = %c0{{.*}} to %c16{{.*}} step %c2{{.*}} iter_args(
 // CHECK-SAME: -> ({{(vector<\[4\]xf32>, ){20}f32}}, f32, f32, f32, {{(vector<\[4\]xf32>, ){4}f32}}, f32, f32, f32)
 // CHECK: %[[NEXT:.*]] = arith.addi %[[K]], %c2
 // CHECK: %[[AHEAD:.*]] = arith.minsi %[[NEXT]], %[[LAST]]
@@ -28,8 +30,16 @@
 // CHECK-COUNT-4: memref.load %{{.*}}[%{{.*}}, %[[AHEAD]]]
 // CHECK: vector.broadcast
 // CHECK-COUNT-4: math.fma
+// CHECK: %[[NEXT2:.*]] = arith.addi %[[K]], %c3
+// CHECK: %[[AHEAD2:.*]] = arith.minsi %[[NEXT2]], %[[LAST]]
+// CHECK-COUNT-4: vector.maskedload %{{.*}}[%[[AHEAD2]], %{{.*}}]
+// CHECK: vector.broadcast
+// CHECK-COUNT-4: math.fma
 // CHECK: scf.yield
 // CHECK-NEXT: } {weft.arm.k_schedule = {distance = 2 : i64, ii = 4 : i64, prefetch = 2 : i64, stages = 4 : i64}}
+// 16 steps are a multiple of 2: nothing follows the loop but the stores.
+// CHECK-NOT: math.fma
+// CHECK: vector.maskedstore
 
 // Without pipelining the loads of step k sit inside step k.
 // FLAT-LABEL: func.func private @f32_tile_arm_dot(

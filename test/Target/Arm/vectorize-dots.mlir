@@ -7,7 +7,7 @@
 // (13 columns: the strips past the tile's edge are predicated, their
 // lane counts clamped at 0) stays in registers across k, innermost, with
 // one fused math.fma per row, strip and step; the loads run two k steps
-// ahead (test/Target/Arm/k-loop-schedule.mlir). With sme, one [4]x[4] ZA tile per block, masked
+// ahead in a loop unrolled twice (test/Target/Arm/k-loop-schedule.mlir). With sme, one [4]x[4] ZA tile per block, masked
 // in both dimensions, one outer product per k step of a column of the
 // k-major lhs copy and a row of the rhs.
 
@@ -26,7 +26,7 @@
 // SVE-COUNT-16: vector.maskedload {{.*}} into vector<[4]xf32>
 // SVE: %[[LAST:.*]] = arith.constant 6 : index
 // SVE-COUNT-2: vector.maskedload {{.*}} into vector<[4]xf16>
-// SVE: scf.for %[[K:.*]] = %c0 to %c7 step %c1 iter_args({{.*}}) -> ({{.*}}vector<[4]xf32>, f32, f32, f32, f32)
+// SVE: scf.for %[[K:.*]] = %c0 to %c6{{.*}} step %c2{{.*}} iter_args({{.*}}) -> ({{.*}}vector<[4]xf32>, f32, f32, f32, f32)
 // SVE: %[[AHEAD:.*]] = arith.addi %[[K]], %c2
 // SVE: %[[CLAMPED:.*]] = arith.minsi %[[AHEAD]], %[[LAST]]
 // SVE: vector.maskedload %{{.*}}[%[[CLAMPED]], %{{.*}}], %[[MASK0]], {{.*}} into vector<[4]xf16>
@@ -34,6 +34,9 @@
 // SVE: vector.broadcast
 // SVE-COUNT-4: math.fma {{.*}} : vector<[4]xf32>
 // SVE: weft.arm.k_schedule = {distance = {{[0-9]+}} : i64, ii = 4 : i64, prefetch = 2 : i64, stages = {{[0-9]+}} : i64}
+// The 7th step (7 = 3 x 2 + 1) follows the loop on the first set in flight.
+// SVE-COUNT-16: math.fma
+// SVE-NOT: math.fma
 // SVE-COUNT-16: vector.maskedstore
 // SVE-LABEL: func.func @gemm(
 // SVE-NOT: linalg.generic

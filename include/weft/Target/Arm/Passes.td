@@ -28,7 +28,8 @@ def WeftArmVectorizeDots : Pass<"weft-arm-vectorize-dots", "::mlir::ModuleOp"> {
       (`makeNeoverseV2`, lib/Target/Arm/MachineModels.cpp): with the FMAs
       `d` stages after the loads, the loads of step k + d (clamped to the
       last step) are issued before the FMAs of step k, whose operands ride
-      in the loop's iter_args; `weft.arm.k_schedule = {ii, stages,
+      in the loop's iter_args (the loop unrolled d times, so that each
+      sub-step refills its own iter_args slot: no register rotation); `weft.arm.k_schedule = {ii, stages,
       distance, prefetch}` on the loop records the schedule (distance: the
       schedule's; prefetch: the one used, at most 2 for registers). `prefetch=N` overrides
       the distance (0: no pipelining).
