@@ -275,6 +275,13 @@ LogicalResult KernelEmitter::plan() {
   }
   if (blockThreads == 0)
     return ws.emitError("no partitions");
+  // s_barrier is workgroup-wide: wave groups running different code cannot
+  // use it, and the LDS flag-word channels (docs/amd.md) are not lowered yet.
+  if (partitions > 1)
+    return ws.emitError("")
+           << partitions << " wave groups: only single-group programs are "
+           << "lowered on " << chip << " yet (no named barriers; channels "
+           << "between wave groups are not lowered)";
   if (blockThreads > 1024)
     return ws.emitError("partitions need ")
            << blockThreads << " threads; a workgroup has at most 1024";
