@@ -533,8 +533,16 @@ KernelEmitter::wavePosition(ThreadGroup &group, const WaveTiling &tiling,
                             RankedTensorType acc) {
   Location loc = func.getLoc();
   WavePosition position;
-  Value wave = arith::DivUIOp::create(builder, loc, group.localThread,
-                                      constantIndex(kWaveSize));
+  // The wave index is uniform across the wave: readfirstlane puts it (and
+  // the corner offsets computed from it) in scalar registers.
+  Value wave = arith::IndexCastUIOp::create(
+      builder, loc, builder.getIndexType(),
+      ROCDL::ReadfirstlaneOp::create(
+          builder, loc, builder.getI32Type(),
+          arith::IndexCastUIOp::create(
+              builder, loc, builder.getI32Type(),
+              arith::DivUIOp::create(builder, loc, group.localThread,
+                                     constantIndex(kWaveSize)))));
   position.lane = arith::RemUIOp::create(builder, loc, group.localThread,
                                          constantIndex(kWaveSize));
   position.laneGroup = arith::DivUIOp::create(builder, loc, position.lane,
