@@ -198,8 +198,6 @@ private:
 //===----------------------------------------------------------------------===//
 
 LogicalResult KernelEmitter::planLoop(scf::ForOp loop) {
-  auto schedule = loop->getAttrOfType<pipe::ScheduleAttr>("pipe.schedule");
-  (void)schedule;
   int64_t dotStage = -1;
   for (tile::DotOp dot : loop.getBody()->getOps<tile::DotOp>()) {
     auto placement = dot->getAttrOfType<pipe::PlacementAttr>("pipe.placement");
