@@ -51,7 +51,7 @@ int main(int argc, char **argv) {
     cuda::BoundArgument arg;
     if (!info.isTensor) {
       if (nextScalar >= values.size() ||
-          to_integer(values[nextScalar++], arg.intValue))
+          !to_integer(values[nextScalar++], arg.intValue))
         return fail(createStringError(inconvertibleErrorCode(),
                                       "missing or bad --scalars value"));
       args.push_back(arg);
@@ -65,7 +65,7 @@ int main(int argc, char **argv) {
     int64_t elements = 1;
     for (StringRef dim : dims) {
       int64_t size = 0;
-      if (to_integer(dim, size) || size < 0)
+      if (!to_integer(dim, size) || size < 0)
         return fail(createStringError(inconvertibleErrorCode(),
                                       "bad shape in --arg-sizes"));
       arg.shape.push_back(size);

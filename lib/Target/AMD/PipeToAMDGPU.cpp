@@ -198,8 +198,6 @@ private:
 //===----------------------------------------------------------------------===//
 
 LogicalResult KernelEmitter::planLoop(scf::ForOp loop) {
-  auto schedule = loop->getAttrOfType<pipe::ScheduleAttr>("pipe.schedule");
-  (void)schedule;
   int64_t dotStage = -1;
   for (tile::DotOp dot : loop.getBody()->getOps<tile::DotOp>()) {
     auto placement = dot->getAttrOfType<pipe::PlacementAttr>("pipe.placement");
@@ -275,6 +273,13 @@ LogicalResult KernelEmitter::plan() {
   }
   if (blockThreads == 0)
     return ws.emitError("no partitions");
+  // s_barrier is workgroup-wide: wave groups running different code cannot
+  // use it, and the LDS flag-word channels (docs/amd.md) are not lowered yet.
+  if (partitions > 1)
+    return ws.emitError("")
+           << partitions << " wave groups: only single-group programs are "
+           << "lowered on " << chip << " yet (no named barriers; channels "
+           << "between wave groups are not lowered)";
   if (blockThreads > 1024)
     return ws.emitError("partitions need ")
            << blockThreads << " threads; a workgroup has at most 1024";
@@ -526,8 +531,16 @@ KernelEmitter::wavePosition(ThreadGroup &group, const WaveTiling &tiling,
                             RankedTensorType acc) {
   Location loc = func.getLoc();
   WavePosition position;
-  Value wave = arith::DivUIOp::create(builder, loc, group.localThread,
-                                      constantIndex(kWaveSize));
+  // The wave index is uniform across the wave: readfirstlane puts it (and
+  // the corner offsets computed from it) in scalar registers.
+  Value wave = arith::IndexCastUIOp::create(
+      builder, loc, builder.getIndexType(),
+      ROCDL::ReadfirstlaneOp::create(
+          builder, loc, builder.getI32Type(),
+          arith::IndexCastUIOp::create(
+              builder, loc, builder.getI32Type(),
+              arith::DivUIOp::create(builder, loc, group.localThread,
+                                     constantIndex(kWaveSize)))));
   position.lane = arith::RemUIOp::create(builder, loc, group.localThread,
                                          constantIndex(kWaveSize));
   position.laneGroup = arith::DivUIOp::create(builder, loc, position.lane,

@@ -1,6 +1,7 @@
 // What weft-convert-pipe-to-amdgpu cannot lower is a located error and a
 // non-zero exit: LDS buffers beyond the chip's LDS, machines that are not AMD
-// chips, accumulators that do not split into MFMA tiles over the waves,
+// chips, accumulators that do not split into MFMA tiles over the waves, more
+// than one wave group (s_barrier is workgroup-wide),
 // f32 MFMA operands, ops it has no lowering for, and a missing machine model.
 // RUN: split-file %s %t
 // More buffers than the schedule chose: 9 of each 16 KB tile.
@@ -16,6 +17,7 @@
 // RUN: weft-opt %t/reduce.mlir -weft-attach-machine=target=gfx942 -weft-schedule -weft-specialize -mlir-print-debuginfo -o %t/reduce.ws.mlir
 // RUN: not weft-opt %t/reduce.ws.mlir -weft-convert-pipe-to-amdgpu 2>&1 | FileCheck %s --check-prefix=REDUCE
 // RUN: weft-opt %t/no-machine.mlir -weft-convert-pipe-to-amdgpu -verify-diagnostics
+// RUN: weft-opt %t/two-groups.mlir -weft-convert-pipe-to-amdgpu -verify-diagnostics
 
 // LDS: error: LDS buffers need 294912 bytes; gfx942 has 65536
 // NVIDIA: error: machine 'sm_90a' is not an AMD chip this lowering knows (gfx942, gfx950)
@@ -86,4 +88,19 @@ func.func @k(%a: memref<4xf32>) {
     }
   }
   return
+}
+
+//--- two-groups.mlir
+#gfx942 = #pipe.machine<"gfx942", units = [<"mfma", count = 1, rate = 2048, latency = 16>, <"valu", count = 1, rate = 64, latency = 8>, <"trans", count = 1, rate = 16, latency = 8>, <"vmem", count = 1, rate = 64>], kinds = [<"mma", unit = "mfma", measure = flops, issue = 4, completion = async>, <"global_load", unit = "vmem", measure = bytes, issue = 4, extra_latency = 700, completion = async>, <"exp", unit = "trans", measure = elements>, <"alu", unit = "valu", measure = elements>, <"reduce", unit = "valu", measure = elements, extra_latency = 24>, <"convert", unit = "valu", measure = elements>], smem_bytes = 65536, tmem_columns = 0, register_file = 131072, max_registers = 512, max_warps = 16, warp_group_size = 4, threads_per_warp = 64, handoff_cycles = 100>
+module attributes {pipe.machine = #gfx942} {
+  func.func @k(%a: memref<4xf32>) {
+    // expected-error @+1 {{2 wave groups: only single-group programs are lowered on gfx942 yet (no named barriers; channels between wave groups are not lowered)}}
+    pipe.warp_specialize machine = #gfx942 {
+      pipe.partition consumer warps = 4 {
+      }
+      pipe.partition consumer warps = 4 {
+      }
+    }
+    return
+  }
 }

@@ -8,7 +8,7 @@ using namespace weft;
 using namespace weft::schedule;
 
 TEST(MachineModels, EveryKnownNameResolves) {
-  ASSERT_EQ(target::knownMachineNames().size(), 5u);
+  ASSERT_EQ(target::knownMachineNames().size(), 6u);
   for (const std::string &name : target::knownMachineNames()) {
     std::optional<MachineModel> m = target::getMachineModel(name);
     ASSERT_TRUE(m.has_value()) << name;
@@ -32,6 +32,28 @@ TEST(MachineModels, HopperCapacities) {
   EXPECT_EQ(m.tmemColumns, 0);
   EXPECT_EQ(target::makeSm100a().tmemColumns, 512);
   EXPECT_TRUE(target::makeSm80().registerBudgets.empty());
+}
+
+TEST(MachineModels, CdnaCapacities) {
+  MachineModel mi300 = target::makeGfx942();
+  MachineModel mi355 = target::makeGfx950();
+  EXPECT_EQ(mi300.smemBytes, 64 * 1024);
+  EXPECT_EQ(mi355.smemBytes, 160 * 1024);
+  for (const MachineModel &m : {mi300, mi355}) {
+    EXPECT_EQ(m.threadsPerWarp, 64);
+    // A partition is one wave per SIMD, spanning the CU's matrix cores.
+    EXPECT_EQ(m.warpGroupSize, 4);
+    EXPECT_EQ(m.maxRegsPerThread, 512); // VGPR + AGPR
+    EXPECT_TRUE(m.registerBudgets.empty());
+  }
+  // A 128x128x64 bf16 MFMA step: 2 * 128 * 128 * 64 FLOP at 2048 and 4096
+  // FLOP per clock per CU.
+  double flops = 2.0 * 128 * 128 * 64;
+  EXPECT_EQ(target::estimateCost(mi300, "mma", flops)->occupancy, 1024);
+  EXPECT_EQ(target::estimateCost(mi355, "mma", flops)->occupancy, 512);
+  // CDNA 4 doubled the transcendental rate.
+  EXPECT_EQ(target::estimateCost(mi300, "exp", 8192)->occupancy, 512);
+  EXPECT_EQ(target::estimateCost(mi355, "exp", 8192)->occupancy, 256);
 }
 
 TEST(MachineModels, EstimateCostFromWork) {
