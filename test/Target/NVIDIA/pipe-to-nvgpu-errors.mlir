@@ -7,8 +7,9 @@
 // TMA copy of a value that is not a kernel argument, a channel filled by
 // copies and by threads, 16 partitions (15 named barriers), setmaxnreg
 // budgets below 24 and above 256 (a machine model that allows them), an
-// attention partition whose wgmma operand was never put in a channel, and
-// register fragments in a warp group that is not aligned.
+// attention partition whose wgmma operand was never put in a channel,
+// register fragments in a warp group that is not aligned, and a tensor-memory
+// channel on a chip without tensor memory.
 // RUN: split-file %s %t
 // RUN: weft-opt %t/narrow-k.mlir -weft-attach-machine=target=sm_90a -weft-schedule -weft-specialize -mlir-print-debuginfo -o %t/narrow-k.ws.mlir
 // RUN: not weft-opt %t/narrow-k.ws.mlir -weft-convert-pipe-to-nvgpu 2>&1 | FileCheck %s --check-prefix=NARROW
@@ -269,5 +270,25 @@ func.func @fragment_warps(%q: memref<?x64xbf16>, %k: memref<?x64xbf16>, %o: memr
   %r = pipe.get %ch : !pipe.channel<tensor<64xf32>, depth = 1, shared>
   tile.store %r, %o[%c0] : tensor<64xf32>, memref<?xf32>
   pipe.release %ch : !pipe.channel<tensor<64xf32>, depth = 1, shared>
+  return
+}
+
+// -----
+
+#sm_90a = #pipe.machine<"sm_90a", units = [<"tensor", count = 1, rate = 4096, latency = 64>, <"sfu", count = 1, rate = 16, latency = 16>, <"alu", count = 1, rate = 128, latency = 8>, <"tma", count = 1, rate = 64>], kinds = [<"mma", unit = "tensor", measure = flops, issue = 8, completion = async>, <"tma_load", unit = "tma", measure = bytes, issue = 2, extra_latency = 600, completion = variable>, <"tma_store", unit = "tma", measure = bytes, issue = 2, completion = async>, <"exp", unit = "sfu", measure = elements>, <"alu", unit = "alu", measure = elements>, <"reduce", unit = "alu", measure = elements, extra_latency = 24>, <"convert", unit = "alu", measure = elements>, <"exp_poly", unit = "alu", measure = elements, work_scale = 8>], smem_bytes = 232448, tmem_columns = 0, register_file = 65536, max_registers = 255, max_warps = 32, warp_group_size = 4, register_budgets = [24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 128, 136, 144, 152, 160, 168, 176, 184, 192, 200, 208, 216, 224, 232, 240, 248], handoff_cycles = 64>
+func.func @tensor_memory_without_tcgen05(%a: memref<?x?xf32>) {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{only shared-memory channels are lowered on sm_90a}}
+  %ch = pipe.create_channel : !pipe.channel<tensor<128x64xf32>, depth = 1, tensor>
+  pipe.warp_specialize machine = #sm_90a {
+    pipe.partition load warps = 4 {
+      %t = tile.load %a[%c0, %c0] : memref<?x?xf32> -> tensor<128x64xf32>
+      pipe.put %t, %ch : !pipe.channel<tensor<128x64xf32>, depth = 1, tensor>
+    }
+    pipe.partition consumer warps = 4 {
+      %g = pipe.get %ch : !pipe.channel<tensor<128x64xf32>, depth = 1, tensor>
+      pipe.release %ch : !pipe.channel<tensor<128x64xf32>, depth = 1, tensor>
+    }
+  }
   return
 }
