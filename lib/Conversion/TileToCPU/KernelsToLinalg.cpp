@@ -1109,11 +1109,7 @@ struct WeftLowerKernelsToLinalgPass
         failedAny = true;
         continue;
       }
-      Operation *top = kernel;
-      while (top->getParentOp() != module)
-        top = top->getParentOp();
-      symbols.insert(*func, Block::iterator(top));
-      replaceKernelByCall(kernel, *func);
+      replaceKernelByCall(kernel, *func, symbols);
     }
     if (failedAny)
       signalPassFailure();
