@@ -847,15 +847,17 @@ FailureOr<Value> KernelLowering::lowerArgReduce(Operation *op, int64_t rawAxis,
       outExprs.push_back(getAffineDimExpr(d, ctx));
     }
   }
-  // Seeded with element 0 of the axis, so no identity value is needed.
-  SmallVector<int64_t> firstOffsets(rank, 0), firstSizes(type.getShape()),
-      ones(rank, 1);
-  firstSizes[axis] = 1;
+  // Seeded with element 0 of the axis, so no identity value is needed (read
+  // per element: an extract_slice would be a strided copy, a runtime-library
+  // call).
   auto valueType = RankedTensorType::get(shape, elt);
-  Value first = tensor::ExtractSliceOp::create(
-      b, loc, valueType, input, getAsIndexOpFoldResult(ctx, firstOffsets),
-      getAsIndexOpFoldResult(ctx, firstSizes),
-      getAsIndexOpFoldResult(ctx, ones));
+  Value first =
+      generate(valueType, [&](OpBuilder &nb, Location l, ValueRange idx) {
+        SmallVector<Value> at(idx.take_front(axis));
+        at.push_back(arith::ConstantIndexOp::create(nb, l, 0));
+        llvm::append_range(at, idx.drop_front(axis));
+        return tensor::ExtractOp::create(nb, l, input, at).getResult();
+      });
   auto indexType = RankedTensorType::get(shape, b.getI64Type());
   Value zeroIndex = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
   Value indices =
@@ -1107,11 +1109,7 @@ struct WeftLowerKernelsToLinalgPass
         failedAny = true;
         continue;
       }
-      Operation *top = kernel;
-      while (top->getParentOp() != module)
-        top = top->getParentOp();
-      symbols.insert(*func, Block::iterator(top));
-      replaceKernelByCall(kernel, *func);
+      replaceKernelByCall(kernel, *func, symbols);
     }
     if (failedAny)
       signalPassFailure();

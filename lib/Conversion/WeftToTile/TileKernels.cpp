@@ -1056,7 +1056,13 @@ FailureOr<func::FuncOp> KernelTiler::build() {
   return func;
 }
 
-void mlir::weft::replaceKernelByCall(KernelOp kernel, func::FuncOp program) {
+void mlir::weft::replaceKernelByCall(KernelOp kernel, func::FuncOp program,
+                                     SymbolTable &symbols) {
+  // The program goes before the top-level op holding the kernel.
+  Operation *top = kernel;
+  while (!isa<ModuleOp>(top->getParentOp()))
+    top = top->getParentOp();
+  symbols.insert(program, Block::iterator(top));
   OpBuilder b(kernel);
   Location loc = kernel.getLoc();
   SmallVector<Value> operands;
@@ -1116,13 +1122,7 @@ struct WeftTileKernelsPass
         failedAny = true;
         continue;
       }
-      // Put the program before the top-level op holding the kernel.
-      Operation *top = kernel;
-      while (top->getParentOp() != module)
-        top = top->getParentOp();
-      symbols.insert(*func, Block::iterator(top));
-
-      replaceKernelByCall(kernel, *func);
+      replaceKernelByCall(kernel, *func, symbols);
     }
     if (failedAny)
       signalPassFailure();

@@ -136,7 +136,7 @@ func.func @main(%x: tensor<3x4xf16>, %n: tensor<2x3x4xf32>, %s: tensor<3x4xf32>,
 // CHECK-LABEL: func.func @compare_u8
 // CHECK: arith.cmpi ult
 // CHECK: func.func @arg_max
-// CHECK: tensor.extract_slice {{.*}} to tensor<3xf32>
+// CHECK: tensor.extract {{.*}} : tensor<3x4xf32>
 // CHECK: linalg.fill {{.*}} -> tensor<3xi64>
 // CHECK: iterator_types = ["parallel", "reduction"]
 // CHECK: arith.cmpf ogt

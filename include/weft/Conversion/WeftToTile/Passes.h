@@ -9,15 +9,21 @@ namespace mlir::func {
 class FuncOp;
 } // namespace mlir::func
 
+namespace mlir {
+class SymbolTable;
+} // namespace mlir
+
 namespace mlir::weft {
 
 class KernelOp;
 
-/// Replaces `kernel` by a call of `program` (its inputs, then one memref per
-/// result) on buffers made at the boundary: `bufferization.to_buffer` of the
-/// inputs, a `memref.alloc` per result, read back with
-/// `bufferization.to_tensor restrict`. Erases the kernel.
-void replaceKernelByCall(KernelOp kernel, func::FuncOp program);
+/// Inserts `program` into `symbols` (the module's) before the top-level op
+/// holding `kernel`, and replaces `kernel` by a call of it (its inputs, then
+/// one memref per result) on buffers made at the boundary:
+/// `bufferization.to_buffer` of the inputs, a `memref.alloc` per result,
+/// read back with `bufferization.to_tensor restrict`. Erases the kernel.
+void replaceKernelByCall(KernelOp kernel, func::FuncOp program,
+                         SymbolTable &symbols);
 
 #define GEN_PASS_DECL
 #include "weft/Conversion/WeftToTile/Passes.h.inc"
