@@ -126,6 +126,7 @@ private:
   FailureOr<Value> lowerGather(GatherOp op);
   FailureOr<Value> lowerConcat(ConcatOp op);
   FailureOr<Value> lowerGatherElements(GatherElementsOp op);
+  FailureOr<Value> lowerDequantize(DequantizeOp op);
   /// `raw` (an index tensor element) as an index into a dimension of `dim`:
   /// negative values count from the back, out-of-range ones are clamped.
   Value clampIndex(OpBuilder &nb, Location l, Value raw, int64_t dim);
@@ -905,6 +906,63 @@ FailureOr<Value> KernelLowering::lowerArgReduce(Operation *op, int64_t rawAxis,
   return result;
 }
 
+/// `(input - zero_point) * scale` in f64, rounded once to the result type:
+/// the interpreter's semantics. The difference and the product are exact in
+/// f64 for codes of up to 16 bits, so the one rounding is the only one.
+FailureOr<Value> KernelLowering::lowerDequantize(DequantizeOp op) {
+  Type codeType = elementOf(op.getInput()), scaleType = elementOf(op.getScale());
+  if (!isa<IntegerType>(codeType))
+    return unsupported(op, "float codes are dequantized inside quantized "
+                           "matmuls only");
+  if (!isa<Float16Type, BFloat16Type, Float32Type, Float64Type>(scaleType))
+    return unsupported(op, "block scales are dequantized inside quantized "
+                           "matmuls only");
+  MLIRContext *ctx = b.getContext();
+  auto resultType = signlessType(op.getType());
+  int64_t rank = resultType.getRank(), axis = op.getAxis();
+  int64_t blockSize = op.getBlockSize();
+  auto paramMap = [&](Value param) {
+    auto type = cast<RankedTensorType>(param.getType());
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      AffineExpr dim = getAffineDimExpr(d, ctx);
+      if (d == axis && blockSize > 0)
+        exprs.push_back(dim.floorDiv(blockSize));
+      else if (type.getDimSize(d) == 1 && resultType.getDimSize(d) != 1)
+        exprs.push_back(getAffineConstantExpr(0, ctx));
+      else
+        exprs.push_back(dim);
+    }
+    return AffineMap::get(rank, 0, exprs, ctx);
+  };
+  SmallVector<Value> inputs = {lookup(op.getInput()), lookup(op.getScale())};
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                 paramMap(op.getScale())};
+  if (Value zeroPoint = op.getZeroPoint()) {
+    inputs.push_back(lookup(zeroPoint));
+    maps.push_back(paramMap(zeroPoint));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  bool isUnsigned = codeType.isUnsignedInteger();
+  Type f64 = b.getF64Type();
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{resultType}, inputs, ValueRange{empty(resultType)},
+      maps, iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value x = convert(nb, l, args[0], codeType, f64, isUnsigned, false);
+        if (args.size() == 4)
+          x = arith::SubFOp::create(
+              nb, l, x,
+              convert(nb, l, args[2], codeType, f64, isUnsigned, false));
+        Value scale = convert(nb, l, args[1], scaleType, f64, false, false);
+        Value y = arith::MulFOp::create(nb, l, x, scale);
+        linalg::YieldOp::create(
+            nb, l, convert(nb, l, y, f64, scaleType, false, false));
+      });
+  return generic.getResult(0);
+}
+
 LogicalResult KernelLowering::lower(Operation *op) {
   loc = op->getLoc();
   for (Type t : op->getResultTypes()) {
@@ -993,6 +1051,7 @@ LogicalResult KernelLowering::lower(Operation *op) {
           .Case([&](GatherOp g) { return lowerGather(g); })
           .Case([&](ConcatOp c) { return lowerConcat(c); })
           .Case([&](GatherElementsOp g) { return lowerGatherElements(g); })
+          .Case([&](DequantizeOp d) { return lowerDequantize(d); })
           .Case([&](ReduceSumOp r) {
             return lowerReduce(r, r.getAxes(), r.getKeepdims());
           })

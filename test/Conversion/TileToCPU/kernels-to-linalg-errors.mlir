@@ -36,3 +36,16 @@ func.func @main(%x: tensor<4xi32>) -> tensor<4xi32> {
   }
   return %0 : tensor<4xi32>
 }
+
+// -----
+
+// fp8 codes decode by table inside quantized matmuls only.
+func.func @main(%q: tensor<4x2xf8E4M3FN>, %s: tensor<1x2xf32>) -> tensor<4x2xf32> {
+  %0 = weft.kernel @dequantize_fp8(%q, %s) : (tensor<4x2xf8E4M3FN>, tensor<1x2xf32>) -> tensor<4x2xf32> {
+  ^bb0(%a: tensor<4x2xf8E4M3FN>, %b: tensor<1x2xf32>):
+    // expected-error @+1 {{'weft.dequantize' in kernel @dequantize_fp8: float codes are dequantized inside quantized matmuls only}}
+    %r = weft.dequantize %a, %b axis = 0 block_size = 0 : tensor<4x2xf8E4M3FN>, tensor<1x2xf32>
+    weft.yield %r : tensor<4x2xf32>
+  }
+  return %0 : tensor<4x2xf32>
+}

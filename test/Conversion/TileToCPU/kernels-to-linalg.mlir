@@ -164,3 +164,26 @@ func.func @main(%a: tensor<4xui8>, %b: tensor<4xui8>, %x: tensor<3x4xf32>, %i: t
   }
   return %0, %1, %2 : tensor<4xi1>, tensor<3xi64>, tensor<3x1xf32>
 }
+
+// -----
+
+// A standalone dequantize: the blocked scale and zero point are read at
+// (k floordiv 2, n); unsigned codes widen unsigned; the arithmetic is f64,
+// rounded once to the scale's type (the interpreter's semantics).
+// CHECK-DAG: #[[BLOCKED:map[0-9]*]] = affine_map<(d0, d1) -> (d0 floordiv 2, d1)>
+// CHECK-LABEL: func.func @dequantize_blocked
+// CHECK: linalg.generic {indexing_maps = [#{{map[0-9]*}}, #[[BLOCKED]], #[[BLOCKED]], #{{map[0-9]*}}]
+// CHECK: arith.uitofp {{.*}} : i8 to f64
+// CHECK: arith.uitofp {{.*}} : i8 to f64
+// CHECK: arith.subf {{.*}} : f64
+// CHECK: arith.extf {{.*}} : f16 to f64
+// CHECK: arith.mulf {{.*}} : f64
+// CHECK: arith.truncf {{.*}} : f64 to f16
+func.func @main(%q: tensor<4x3xui8>, %s: tensor<2x3xf16>, %z: tensor<2x3xui8>) -> tensor<4x3xf16> {
+  %0 = weft.kernel @dequantize_blocked(%q, %s, %z) : (tensor<4x3xui8>, tensor<2x3xf16>, tensor<2x3xui8>) -> tensor<4x3xf16> {
+  ^bb0(%a: tensor<4x3xui8>, %b: tensor<2x3xf16>, %c: tensor<2x3xui8>):
+    %r = weft.dequantize %a, %b, %c axis = 0 block_size = 2 : tensor<4x3xui8>, tensor<2x3xf16>, tensor<2x3xui8>
+    weft.yield %r : tensor<4x3xf16>
+  }
+  return %0 : tensor<4x3xf16>
+}
