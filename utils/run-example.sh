@@ -4,11 +4,12 @@
 #     transformer block with int4 MatMulNBits weights), runs graph fusion and
 #     prints the kernels it forms (weights elided);
 #  2. compiles it with weft-compile for Hopper, Blackwell, MI300, an Arm SME2
-#     core and this machine's CPU (fusion, tiling, optimal schedules,
-#     warp-specialized pipe programs, PTX / cubins with launch manifests for
-#     the GEMM kernels the NVIDIA lowering handles, a native object for the
-#     host, all into build/example-out/<target>/) and prints every kernel's
-#     schedule;
+#     core (its solver model, and AArch64 code with SVE / SME kernels) and
+#     this machine's CPU (fusion, tiling, optimal schedules, warp-specialized
+#     pipe programs, PTX / cubins and HSA code objects with launch manifests
+#     for the GEMM kernels the NVIDIA and AMD lowerings handle, native objects
+#     for the CPUs, all into build/example-out/<target>/) and prints every
+#     kernel's schedule;
 #  3. solves the optimal software-pipelined, warp-specialized schedule of the
 #     FlashAttention forward tile program for Hopper (sm_90a) and Blackwell
 #     (sm_100a) and prints its facts (II, lower bound, certificate,
@@ -26,7 +27,7 @@ echo "== weft-translate --import-onnx docs/examples/transformer_block.onnx | wef
 "$TRANSLATE" --import-onnx "$ROOT/docs/examples/transformer_block.onnx" |
   "$OPT" -weft-graph-fusion --mlir-elide-resource-strings-if-larger=32
 
-for target in sm_90a sm_100a gfx942 arm-sme2 host; do
+for target in sm_90a sm_100a gfx942 arm-sme2 aarch64-sme2 host; do
   tiles=()
   # A K step of 64 f16 is one 128-byte swizzled row, what wgmma / tcgen05
   # descriptors are generated for: these kernels become cubins.
