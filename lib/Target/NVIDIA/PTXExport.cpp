@@ -1,6 +1,7 @@
 //===- PTXExport.cpp - PTX and cubin exporters ----------------------------===//
 #include "weft/Target/NVIDIA/PTXExport.h"
 #include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
+#include "weft/Target/Common/LaunchManifest.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -100,36 +101,6 @@ static llvm::cl::opt<std::string> launchManifest(
                    "contract (weft.launch) as JSON to this file"),
     llvm::cl::init(""));
 
-/// The launch contract attribute as JSON: strings, integers, arrays, and
-/// types printed as MLIR spells them ("f16", "index").
-static llvm::json::Value toJSON(Attribute attr) {
-  if (auto string = dyn_cast<StringAttr>(attr))
-    return string.getValue().str();
-  if (auto integer = dyn_cast<IntegerAttr>(attr))
-    return integer.getInt();
-  if (auto array = dyn_cast<DenseI64ArrayAttr>(attr))
-    return llvm::json::Array(array.asArrayRef());
-  if (auto type = dyn_cast<TypeAttr>(attr)) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    type.getValue().print(os);
-    return text;
-  }
-  if (auto array = dyn_cast<ArrayAttr>(attr)) {
-    llvm::json::Array values;
-    for (Attribute element : array)
-      values.push_back(toJSON(element));
-    return values;
-  }
-  if (auto dict = dyn_cast<DictionaryAttr>(attr)) {
-    llvm::json::Object object;
-    for (NamedAttribute field : dict)
-      object[field.getName().getValue()] = toJSON(field.getValue());
-    return object;
-  }
-  return nullptr;
-}
-
 LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os,
                                   StringRef manifestPath,
                                   std::string *ptxOut) {
@@ -194,19 +165,9 @@ LogicalResult nvidia::exportCubin(ModuleOp module, llvm::raw_ostream &os,
   auto cubin = llvm::MemoryBuffer::getFile(cubinPath, /*IsText=*/false);
   if (!cubin)
     return module.emitError("ptxas produced no cubin");
-  if (!manifestPath.empty()) {
-    llvm::json::Value manifest = toJSON(launch);
-    StringRef binary = manifestPath;
-    binary.consume_back(".json");
-    manifest.getAsObject()->try_emplace(
-        "binary", llvm::sys::path::filename(binary).str());
-    std::error_code ec;
-    llvm::raw_fd_ostream file(manifestPath, ec);
-    if (ec)
-      return module.emitError("cannot write ")
-             << manifestPath << ": " << ec.message();
-    file << llvm::formatv("{0:2}", manifest) << "\n";
-  }
+  if (!manifestPath.empty() &&
+      failed(writeLaunchManifest(module, launch, manifestPath)))
+    return failure();
   os << (*cubin)->getBuffer();
   return success();
 }
